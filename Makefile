@@ -1,0 +1,47 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# seg6-bpf: SRv6 End.BPF as a Linux 6.12 patch series.  Every target runs
+# the harness scripts in harness/; build output goes to out/ (see README).
+
+H := harness
+
+.PHONY: help deps tree kernel selftests check demo vm selftests-full clean
+
+help:
+	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
+
+## deps            install missing build/VM/test packages with apt-get (idempotent)
+deps:
+	@$(H)/deps.sh
+
+## tree            out/linux: pinned base + patches/ + our files, as git commits
+tree: deps
+	@$(H)/tree.sh
+
+## kernel          configure (tinyconfig + kvm_guest + harness/config) and build bzImage
+kernel: tree
+	@$(H)/kernel.sh
+
+## selftests       libbpf, bpftool, our BPF objects/skeletons and test_progs (ours only)
+selftests: kernel
+	@$(H)/selftests.sh
+
+## check           run every test in the VM; TAP in out/check/results.tap (T=<glob> selects)
+check: selftests
+	@$(H)/check.sh
+
+## demo            boot the VM and run the end-to-end scenario
+demo: selftests
+	@$(H)/demo.sh
+
+## vm              interactive shell in the VM (host root read-only, out/vm writable)
+vm: kernel
+	@mkdir -p out/vm && $(H)/vm.sh --interactive out/vm
+
+## selftests-full  upstream's full tools/testing/selftests/bpf build with our tests in it
+selftests-full: kernel
+	@$(H)/selftests-full.sh
+
+## clean           remove out/ (the ccache outside the repo is kept)
+clean:
+	rm -rf out

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Configure and build the test kernel from out/linux into out/build:
+# tinyconfig + kvm_guest.config + harness/config/seg6-bpf.config, merged
+# with the kernel's own merge_config.sh, then checked so that a symbol
+# Kconfig silently dropped fails the build instead of a test much later.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+# kvm_guest.config is generic (it names s390 and SCSI/DRM drivers tinyconfig
+# does not have); only our own fragments must come through the merge whole.
+GUEST_CONFIG=$SRC/kernel/configs/kvm_guest.config
+OUR_CONFIG="$ROOT/harness/config/seg6-bpf.config ${EXTRA_CONFIG:-}"
+FRAGMENTS="$GUEST_CONFIG $OUR_CONFIG"
+
+kmake() { make -s -C "$SRC" O="$BUILD" CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
+
+# Symbols a fragment asks for that did not end up with the requested value.
+dropped_symbols() {
+	local frag line sym
+	for frag in $OUR_CONFIG; do
+		grep -E '^CONFIG_[A-Za-z0-9_]+=' "$frag" | while read -r line; do
+			sym=${line%%=*}
+			grep -qxF "$line" "$BUILD/.config" ||
+				echo "$sym (wanted ${line#*=}, got $(grep -E "^$sym=|# $sym is not set" "$BUILD/.config" || echo unset), from $(basename "$frag"))"
+		done
+	done
+}
+
+configure() {
+	local stamp dropped
+	stamp=$(cat $FRAGMENTS "$SRC/.git/seg6-base-version" | sha256sum | cut -d' ' -f1)
+	if [ -f "$BUILD/.config" ] && [ "$(cat "$BUILD/.seg6-config-stamp" 2>/dev/null)" = "$stamp" ]; then
+		return 0
+	fi
+	step "configuring: tinyconfig + $(for f in $FRAGMENTS; do basename "$f"; done | paste -sd' ')"
+	mkdir -p "$BUILD"
+	kmake tinyconfig >/dev/null
+	# shellcheck disable=SC2086
+	(cd "$BUILD" && "$SRC/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$BUILD/.config" $FRAGMENTS >/dev/null)
+	kmake olddefconfig >/dev/null
+	dropped=$(dropped_symbols)
+	if [ -n "$dropped" ]; then
+		say "Kconfig dropped these requested symbols (missing dependency?):"
+		say "$dropped"
+		die "kernel configuration incomplete"
+	fi
+	echo "$stamp" > "$BUILD/.seg6-config-stamp"
+}
+
+build() {
+	local t0
+	t0=$(date +%s)
+	step "building bzImage with $JOBS jobs through ccache ($CCACHE_DIR)"
+	kmake -j"$JOBS" bzImage
+	kmake headers_install INSTALL_HDR_PATH="$BUILD/usr" >/dev/null
+	say "    $(cat "$BUILD/include/config/kernel.release") built in $(since "$t0") s: $BUILD/arch/x86/boot/bzImage"
+}
+
+configure
+build

@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make selftests-full`: upstream's own, complete build of
+# tools/testing/selftests/bpf from out/linux (our tests included), then our
+# tests run from that build inside the VM.  Too slow for every CI run; it
+# proves that our tests live as ordinary selftests.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+FULL=$OUT/selftests-full
+LLVM="CLANG=$CLANG LLC=llc-19 LLVM_STRIP=$LLVM_STRIP LLVM_OBJCOPY=llvm-objcopy-19"
+
+t0=$(date +%s)
+step "building the full tools/testing/selftests/bpf into $FULL"
+mkdir -p "$FULL"
+# shellcheck disable=SC2086
+make -s -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" OUTPUT="$FULL" \
+	VMLINUX_BTF="$BUILD/vmlinux" CC="ccache gcc" $LLVM test_progs
+say "    built in $(since "$t0") s"
+
+ours=$(git -C "$ROOT" ls-files -- 'tools/testing/selftests/bpf/prog_tests/*.c' |
+	xargs -r -n1 basename | sed 's/\.c$//' | paste -sd,)
+RUN=$OUT/selftests-full-run
+rm -rf "$RUN"
+mkdir -p "$RUN"
+cat > "$RUN/job.sh" <<JOB
+cd "$FULL" && ./test_progs -a "$ours" 2>&1 | tee "$RUN/test_progs.log"
+JOB
+step "running our tests ($ours) from the full build in the VM"
+"$ROOT/harness/vm.sh" "$RUN" 1800 > "$RUN/vm.out" 2>&1 || true
+tail -n 5 "$RUN/test_progs.log" 2>/dev/null || die "no test_progs output (see $RUN/vm.out)"
+grep -q '^Summary: .* 0 FAILED' "$RUN/test_progs.log" || die "our tests fail in the full build"
+say "    selftests-full done in $(since "$t0") s"

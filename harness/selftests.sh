@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Build what `make check` runs in the VM from out/linux (see selftests.mk):
+# our prog_tests and progs (the files under tools/testing/selftests/bpf of
+# this repository) plus the upstream BPF objects the harness tests use.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+ST=$OUT/selftests
+# Upstream programs our harness tests run (built from out/linux, not copied).
+UPSTREAM_PROGS="test_lwt_seg6local"
+
+# Names (no extension) of our files matching a pattern.
+ours() {
+	git -C "$ROOT" ls-files --cached --others --exclude-standard -- "$1" |
+		xargs -r -n1 basename | sed 's/\.bpf\.c$//; s/\.c$//' | paste -sd' '
+}
+
+t0=$(date +%s)
+step "building test_progs (our tests only) and BPF objects into $ST"
+mkdir -p "$ST"
+make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="$ST" \
+	CLANG="$CLANG" CC="ccache gcc" OUR_TESTS="$(ours 'tools/testing/selftests/bpf/prog_tests/*.c')" \
+	OUR_PROGS="$(ours 'tools/testing/selftests/bpf/progs/*.c')" \
+	OUR_SAMPLES="$(ours 'samples/bpf/*.bpf.c')" \
+	UPSTREAM_PROGS="$UPSTREAM_PROGS"
+say "    built in $(since "$t0") s"

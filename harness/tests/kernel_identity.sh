@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 30
+#
+# The VM runs the kernel this checkout just built: same release string and
+# the same GNU build ID as out/build/vmlinux.
+set -eu
+want_release=$(cat "$SEG6_BUILD/include/config/kernel.release")
+want_id=$(readelf -n "$SEG6_BUILD/vmlinux" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
+notes=$(od -An -v -tx1 /sys/kernel/notes | tr -d ' \n')
+echo "release: running $(uname -r), built $want_release"
+echo "build id: built $want_id"
+[ "$(uname -r)" = "$want_release" ] || { echo "FAIL: release differs"; exit 1; }
+[ -n "$want_id" ] || { echo "FAIL: no build id in vmlinux"; exit 1; }
+case "$notes" in
+*"$want_id"*) echo "build id found in /sys/kernel/notes" ;;
+*) echo "FAIL: running kernel's notes do not carry build id $want_id"; exit 1 ;;
+esac

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot out/build's bzImage under QEMU with the host root shared read-only
+# over virtio-9p and RUNDIR shared read-write at the same path, and run
+# RUNDIR/job.sh as the VM's only workload (harness/vm/init).  The VM powers
+# off when the job ends; its exit status is left in RUNDIR/job.rc.
+#
+#   vm.sh RUNDIR TIMEOUT          run RUNDIR/job.sh, console to RUNDIR/console.log
+#   vm.sh --interactive RUNDIR    a shell on the serial console
+#
+# KVM is used when /dev/kvm is usable, TCG otherwise.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+interactive=0
+if [ "${1:-}" = --interactive ]; then interactive=1; shift; fi
+RUNDIR=$(realpath "$1")
+TIMEOUT=${2:-600}
+KERNEL=${VM_KERNEL:-$BUILD/arch/x86/boot/bzImage}
+
+[ -f "$KERNEL" ] || die "no kernel at $KERNEL (run 'make kernel')"
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run 'make deps')"
+
+if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then
+	ACCEL=(-accel kvm -cpu host)
+else
+	ACCEL=(-accel tcg,thread=multi -cpu max)
+fi
+
+APPEND="console=ttyS0 root=hostroot rootfstype=9p ro panic=-1 oops=panic"
+APPEND+=" rootflags=trans=virtio,version=9p2000.L,msize=524288,cache=loose"
+APPEND+=" init=$ROOT/harness/vm/init SEG6_RUN=$RUNDIR SEG6_INTERACTIVE=$interactive"
+APPEND+=" ${VM_APPEND:-}"
+
+QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2048}"
+	-kernel "$KERNEL" -append "$APPEND"
+	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
+	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev local,id=run,path="$RUNDIR",security_model=none,multidevs=remap
+	-device virtio-9p-pci,fsdev=run,mount_tag=seg6run
+	-nic none -no-reboot -display none)
+
+rm -f "$RUNDIR/job.rc"
+if [ $interactive = 1 ]; then
+	exec "${QEMU[@]}" -serial mon:stdio
+fi
+# The console goes to the log and, for progress, to our stdout.
+rc=0
+timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial stdio </dev/null 2>&1 |
+	tee "$RUNDIR/console.log" || rc=$?
+[ "${PIPESTATUS[0]}" = 124 ] && { say "VM timed out after $TIMEOUT s"; exit 124; }
+[ -f "$RUNDIR/job.rc" ] || { say "VM ended without finishing its job (crash or panic?)"; exit 125; }
+exit "$(cat "$RUNDIR/job.rc")"
