@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * SRv6 End.BPF: seg6local behaviour that runs a BPF_PROG_TYPE_LWT_SEG6LOCAL
+ * program at an SRv6 endpoint (net/ipv6/seg6_bpf.c).
+ */
+#ifndef _NET_SEG6_BPF_H
+#define _NET_SEG6_BPF_H
+
+#include <linux/bpf.h>
+#include <linux/local_lock.h>
+#include <linux/netlink.h>
+#include <linux/skbuff.h>
+#include <linux/ipv6.h>
+
+/**
+ * struct seg6_bpf_prog - program bound to an End.BPF route
+ * @prog: the program; the route holds the only reference iproute2 leaves
+ * @name: name given by user space (object file and section for iproute2),
+ *	  reported back in route dumps
+ */
+struct seg6_bpf_prog {
+	struct bpf_prog *prog;
+	char *name;
+};
+
+/**
+ * struct seg6_bpf_srh_state - per-CPU state of the program being run
+ * @bh_lock: serialises users of this CPU's state (softirq, or PREEMPT_RT)
+ * @srhoff: offset of the SRH from skb->data
+ * @hdrlen: SRH length in bytes after its first 8, as the program left it;
+ *	    may be unaligned between two calls of bpf_lwt_seg6_adjust_srh()
+ * @has_srh: the packet still carries the SRH (false after a decapsulation)
+ * @valid: the SRH is known valid; cleared by edits that may break it
+ * @redirected: an action set the packet's route (BPF_REDIRECT is allowed)
+ *
+ * Only the data path (seg6_bpf_input()) and test_run set this up; the
+ * helpers and kfuncs of LWT_SEG6LOCAL programs use it while the program runs.
+ */
+struct seg6_bpf_srh_state {
+	local_lock_t bh_lock;
+	u16 srhoff;
+	u16 hdrlen;
+	bool has_srh;
+	bool valid;
+	bool redirected;
+};
+
+DECLARE_PER_CPU(struct seg6_bpf_srh_state, seg6_bpf_srh_states);
+
+/* Largest SRH hdrlen in bytes (after the first 8): the field is 8 bits of
+ * 8-octet units.
+ */
+#define SEG6_BPF_MAX_HDRLEN	(U8_MAX << 3)
+
+struct ipv6_sr_hdr *seg6_bpf_find_srh(struct sk_buff *skb);
+struct seg6_bpf_srh_state *seg6_bpf_state_begin(struct sk_buff *skb,
+						struct ipv6_sr_hdr *srh);
+void seg6_bpf_state_end(struct seg6_bpf_srh_state *state);
+int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
+		 struct seg6_bpf_srh_state *state);
+
+int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp);
+int seg6_bpf_parse(const struct nlattr *attr, struct seg6_bpf_prog *bp,
+		   struct netlink_ext_ack *extack);
+int seg6_bpf_put(struct sk_buff *skb, const struct seg6_bpf_prog *bp);
+int seg6_bpf_cmp(const struct seg6_bpf_prog *a, const struct seg6_bpf_prog *b);
+void seg6_bpf_destroy(struct seg6_bpf_prog *bp);
+size_t seg6_bpf_nlsize(void);
+
+/* Shared with net/core/filter.c: the LWT program types' common verifier
+ * callbacks that End.BPF programs build on.
+ */
+const struct bpf_func_proto *lwt_out_func_proto(enum bpf_func_id func_id,
+						const struct bpf_prog *prog);
+bool lwt_is_valid_access(int off, int size, enum bpf_access_type type,
+			 const struct bpf_prog *prog,
+			 struct bpf_insn_access_aux *info);
+u32 bpf_convert_ctx_access(enum bpf_access_type type,
+			   const struct bpf_insn *si,
+			   struct bpf_insn *insn_buf,
+			   struct bpf_prog *prog, u32 *target_size);
+
+#endif /* _NET_SEG6_BPF_H */
