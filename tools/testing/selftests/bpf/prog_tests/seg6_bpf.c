@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End.BPF on the real data path.  Three namespaces:
+ *
+ *   src (s0 fd01::1) --- (r0 fd01::2) sr (r1 fd02::1) --- (d0 fd02::2) dst
+ *
+ * sr binds SID fc00::b to End.BPF (progs/test_seg6_bpf.c, installed over
+ * rtnetlink with its fd).  src sends UDP behind an SRH <fc00::b, FINAL>;
+ * the packet that reaches d0 is captured and decoded.  Final segments:
+ * fc00::d1 is routed by sr's main table, fc00::d2 only by table 100,
+ * fc00::d3 by neither.
+ */
+#include "seg6_bpf_helpers.h"
+#include "test_seg6_bpf.skel.h"
+
+#define NS_SRC	"seg6_bpf_src"
+#define NS_SR	"seg6_bpf_sr"
+#define NS_DST	"seg6_bpf_dst"
+#define SID	"fc00::b"
+#define IN_MAIN	"fc00::d1"
+#define IN_T100	"fc00::d2"
+#define NOWHERE	"fc00::d3"
+
+/* keep in sync with progs/test_seg6_bpf.c */
+enum {
+	MODE_OK,
+	MODE_DROP,
+	MODE_REDIRECT_NO_ACTION,
+	MODE_UNKNOWN_VERDICT,
+	MODE_FLAGS_TAG,
+	MODE_STORE_SEGLIST,
+	MODE_TLV_ADD,
+	MODE_TLV_BAD,
+	MODE_GROW_PAST_MAX,
+	MODE_END_X,
+	MODE_END_T,
+	MODE_END_DT6,
+	MODE_END_B6,
+	MODE_END_B6_ENCAP,
+	MODE_TLV_REMOVE,
+};
+
+struct env {
+	struct test_seg6_bpf *skel;
+	int cap_fd;		/* AF_PACKET on d0, in dst */
+	__u32 seq;
+};
+
+static int setup_topology(void)
+{
+	SYS(fail, "ip netns add " NS_SRC);
+	SYS(fail, "ip netns add " NS_SR);
+	SYS(fail, "ip netns add " NS_DST);
+	SYS(fail, "ip link add s0 netns " NS_SRC " type veth peer name r0 netns " NS_SR);
+	SYS(fail, "ip link add r1 netns " NS_SR " type veth peer name d0 netns " NS_DST);
+	SYS(fail, "ip -n " NS_SRC " addr add fd01::1/64 dev s0 nodad");
+	SYS(fail, "ip -n " NS_SR " addr add fd01::2/64 dev r0 nodad");
+	SYS(fail, "ip -n " NS_SR " addr add fd02::1/64 dev r1 nodad");
+	SYS(fail, "ip -n " NS_DST " addr add fd02::2/64 dev d0 nodad");
+	SYS(fail, "ip -n " NS_SRC " link set s0 up");
+	SYS(fail, "ip -n " NS_SR " link set r0 up");
+	SYS(fail, "ip -n " NS_SR " link set r1 up");
+	SYS(fail, "ip -n " NS_DST " link set d0 up");
+	SYS(fail, "ip netns exec " NS_SR " sysctl -qw net.ipv6.conf.all.forwarding=1");
+	SYS(fail, "ip -n " NS_SRC " -6 route add fc00::/16 via fd01::2");
+	SYS(fail, "ip -n " NS_SR " -6 route add " IN_MAIN " via fd02::2");
+	SYS(fail, "ip -n " NS_SR " -6 route add " IN_T100 " via fd02::2 table 100");
+	/* resolve neighbours once so that no test waits for NDP */
+	SYS(fail, "ip netns exec " NS_SRC " ping -6 -c1 -W5 fd01::2 >/dev/null");
+	SYS(fail, "ip netns exec " NS_SR " ping -6 -c1 -W5 fd02::2 >/dev/null");
+	return 0;
+fail:
+	return -1;
+}
+
+static void cleanup_topology(void)
+{
+	SYS_NOFAIL("ip netns del " NS_SRC);
+	SYS_NOFAIL("ip netns del " NS_SR);
+	SYS_NOFAIL("ip netns del " NS_DST);
+}
+
+static int in_netns(const char *ns, int (*fn)(void *), void *arg)
+{
+	struct nstoken *tok = open_netns(ns);
+	int ret;
+
+	if (!ASSERT_OK_PTR(tok, ns))
+		return -1;
+	ret = fn(arg);
+	close_netns(tok);
+	return ret;
+}
+
+struct send_arg {
+	const void *pkt;
+	size_t len;
+};
+
+static int do_send(void *arg)
+{
+	struct send_arg *a = arg;
+
+	return seg6_send(a->pkt, a->len);
+}
+
+/*
+ * Send UDP behind <SID, @final> (or behind @segs) from src with @mode set
+ * in the program; returns the length of what d0 received (0: nothing).
+ */
+static ssize_t send_through(struct env *env, int mode, const char *final,
+			    void *out, size_t outlen, int wait_ms)
+{
+	const char * const segs[] = { SID, final };
+	char pkt[512], udp[64];
+	struct send_arg a = { pkt };
+	size_t ulen;
+
+	env->seq++;
+	env->skel->bss->mode = mode;
+	memset(env->skel->bss->rc, 0x55, sizeof(env->skel->bss->rc));
+	ulen = seg6_udp(udp, env->seq);
+	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen);
+	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
+		return -1;
+	return seg6_capture(env->cap_fd, env->seq, out, outlen, wait_ms);
+}
+
+#define GOT	3000	/* ms to wait for a packet that must arrive */
+#define NONE	1000	/* ms to wait for a packet that must not */
+
+static struct ipv6_sr_hdr *srh_of(void *pkt)
+{
+	return (struct ipv6_sr_hdr *)((char *)pkt + sizeof(struct ipv6hdr));
+}
+
+static void check_addr(const struct in6_addr *got, const char *want, const char *what)
+{
+	struct in6_addr a;
+	char s[INET6_ADDRSTRLEN];
+
+	seg6_addr(&a, want);
+	inet_ntop(AF_INET6, got, s, sizeof(s));
+	ASSERT_STREQ(s, want, what);
+}
+
+static long route_errors(void)
+{
+	char line[512];
+	long errors = -1;
+	FILE *p;
+
+	p = popen("ip -n " NS_SR " -s -6 route show " SID, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		char *e = strstr(line, "errors ");
+
+		if (e)
+			errors = strtol(e + 7, NULL, 10);
+	}
+	pclose(p);
+	return errors;
+}
+
+static void test_ok(struct env *env)
+{
+	char buf[512];
+	ssize_t n = send_through(env, MODE_OK, IN_MAIN, buf, sizeof(buf), GOT);
+	struct ipv6_sr_hdr *srh = srh_of(buf);
+
+	if (!ASSERT_GT(n, 0, "delivered"))
+		return;
+	check_addr(&((struct ipv6hdr *)buf)->daddr, IN_MAIN, "daddr advanced");
+	ASSERT_EQ(srh->segments_left, 0, "segments_left");
+	ASSERT_EQ(srh->hdrlen, 4, "hdrlen");
+}
+
+static void test_drop_verdicts(struct env *env)
+{
+	static const struct { int mode; const char *name; } cases[] = {
+		{ MODE_DROP, "BPF_DROP" },
+		{ MODE_REDIRECT_NO_ACTION, "BPF_REDIRECT without action" },
+		{ MODE_UNKNOWN_VERDICT, "unknown verdict 42" },
+	};
+	char buf[512];
+	long before, after;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		before = route_errors();
+		ASSERT_EQ(send_through(env, cases[i].mode, IN_MAIN, buf, sizeof(buf), NONE),
+			  0, cases[i].name);
+		after = route_errors();
+		ASSERT_EQ(after - before, 1, "counted in the route's errors");
+	}
+}
+
+static void test_flags_tag(struct env *env)
+{
+	char buf[512];
+	ssize_t n = send_through(env, MODE_FLAGS_TAG, IN_MAIN, buf, sizeof(buf), GOT);
+	struct ipv6_sr_hdr *srh = srh_of(buf);
+
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "store_bytes flags+tag");
+	if (!ASSERT_GT(n, 0, "delivered"))
+		return;
+	ASSERT_EQ(srh->flags, 0x01, "flags");
+	ASSERT_EQ(ntohs(srh->tag), 0x1234, "tag");
+}
+
+/* Fixed flaw: the writable TLV area used to start 8 bytes early, inside
+ * the segment list.
+ */
+static void test_segment_list_readonly(struct env *env)
+{
+	char buf[512];
+	ssize_t n = send_through(env, MODE_STORE_SEGLIST, IN_MAIN, buf, sizeof(buf), GOT);
+
+	ASSERT_EQ(env->skel->bss->rc[0], -EFAULT, "store_bytes into the segment list");
+	if (!ASSERT_GT(n, 0, "delivered"))
+		return;
+	check_addr(&srh_of(buf)->segments[0], IN_MAIN, "last segment intact");
+}
+
+static void test_tlv_add(struct env *env)
+{
+	static const __u8 tlv[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
+	char buf[512];
+	ssize_t n = send_through(env, MODE_TLV_ADD, IN_MAIN, buf, sizeof(buf), GOT);
+	struct ipv6_sr_hdr *srh = srh_of(buf);
+	struct ipv6hdr *ip6 = (void *)buf;
+
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "adjust_srh +8");
+	ASSERT_EQ(env->skel->bss->rc[1], 0, "store_bytes TLV");
+	if (!ASSERT_EQ(n, 40 + 8 + 32 + 8 + 8 + 12, "grew by 8 bytes"))
+		return;
+	ASSERT_EQ(srh->hdrlen, 5, "hdrlen");
+	ASSERT_EQ(ntohs(ip6->payload_len), n - 40, "payload_len");
+	ASSERT_OK(memcmp(buf + 40 + 8 + 32, tlv, 8), "TLV bytes");
+	ASSERT_EQ(srh->nexthdr, IPPROTO_UDP, "next header kept");
+}
+
+static void test_tlv_remove(struct env *env)
+{
+	static const __u8 tlv[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
+	const char * const segs[] = { SID, IN_MAIN };
+	char pkt[512], udp[64], buf[512];
+	struct send_arg a = { pkt };
+	struct ipv6_sr_hdr *srh;
+	size_t ulen, n;
+
+	/* an SRH that carries one 8-byte TLV */
+	env->seq++;
+	env->skel->bss->mode = MODE_TLV_REMOVE;
+	ulen = seg6_udp(udp + 8, env->seq);
+	memcpy(udp, tlv, 8);
+	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen + 8);
+	srh_of(pkt)->hdrlen = 5;
+	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
+		return;
+	n = seg6_capture(env->cap_fd, env->seq, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "adjust_srh -8");
+	if (!ASSERT_EQ(n, 40 + 8 + 32 + 8 + 12, "shrank by 8 bytes"))
+		return;
+	srh = srh_of(buf);
+	ASSERT_EQ(srh->hdrlen, 4, "hdrlen");
+	ASSERT_EQ(ntohs(((struct ipv6hdr *)buf)->payload_len), n - 40, "payload_len");
+}
+
+static void test_invalid_srh_dropped(struct env *env)
+{
+	char buf[512];
+	long before = route_errors();
+
+	ASSERT_EQ(send_through(env, MODE_TLV_BAD, IN_MAIN, buf, sizeof(buf), NONE), 0,
+		  "TLV running past the SRH: dropped");
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "adjust_srh");
+	ASSERT_EQ(env->skel->bss->rc[1], 0, "store_bytes");
+	ASSERT_EQ(route_errors() - before, 1, "counted");
+}
+
+/* Fixed flaw: growth past what hdrlen can encode was accepted and the
+ * length silently truncated.
+ */
+static void test_grow_past_max(struct env *env)
+{
+	char buf[512];
+	ssize_t n = send_through(env, MODE_GROW_PAST_MAX, IN_MAIN, buf, sizeof(buf), GOT);
+
+	ASSERT_EQ(env->skel->bss->rc[0], -EINVAL, "adjust_srh +2048");
+	ASSERT_GT(n, 0, "packet itself unharmed");
+}
+
+static void test_end_x(struct env *env)
+{
+	char buf[512];
+	ssize_t n;
+
+	seg6_addr((struct in6_addr *)&env->skel->bss->nh6, "fd02::2");
+	/* nothing routes NOWHERE: only the End.X next hop gets it there */
+	ASSERT_EQ(send_through(env, MODE_OK, NOWHERE, buf, sizeof(buf), NONE), 0,
+		  "BPF_OK: no route");
+	n = send_through(env, MODE_END_X, NOWHERE, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.X");
+	if (ASSERT_GT(n, 0, "End.X delivered"))
+		check_addr(&((struct ipv6hdr *)buf)->daddr, NOWHERE, "daddr");
+}
+
+static void test_end_t(struct env *env)
+{
+	char buf[512];
+	ssize_t n;
+
+	env->skel->bss->table = 100;
+	ASSERT_EQ(send_through(env, MODE_OK, IN_T100, buf, sizeof(buf), NONE), 0,
+		  "BPF_OK: main table has no route");
+	n = send_through(env, MODE_END_T, IN_T100, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.T");
+	ASSERT_GT(n, 0, "End.T delivered through table 100");
+}
+
+static void test_end_dt6(struct env *env)
+{
+	const char * const segs[] = { SID, "fc00::ee" };
+	char inner[128], udp[64], pkt[512], buf[512];
+	struct ipv6hdr *in6 = (void *)inner;
+	struct send_arg a = { pkt };
+	size_t ulen;
+	ssize_t n;
+
+	/* inner IPv6/UDP to IN_T100 behind an outer SRH whose last segment
+	 * is the decapsulating SID
+	 */
+	env->seq++;
+	ulen = seg6_udp(udp, env->seq);
+	memset(in6, 0, sizeof(*in6));
+	in6->version = 6;
+	in6->hop_limit = 64;
+	in6->nexthdr = IPPROTO_UDP;
+	in6->payload_len = htons(ulen);
+	seg6_addr(&in6->saddr, "fd01::1");
+	seg6_addr(&in6->daddr, IN_T100);
+	memcpy(in6 + 1, udp, ulen);
+	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_IPV6, inner, sizeof(*in6) + ulen);
+	env->skel->bss->table = 100;
+	env->skel->bss->mode = MODE_END_DT6;
+	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
+		return;
+	n = seg6_capture(env->cap_fd, env->seq, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.DT6");
+	if (!ASSERT_EQ(n, sizeof(*in6) + ulen, "decapsulated inner packet"))
+		return;
+	ASSERT_EQ(((struct ipv6hdr *)buf)->nexthdr, IPPROTO_UDP, "no SRH left");
+	check_addr(&((struct ipv6hdr *)buf)->daddr, IN_T100, "inner daddr");
+}
+
+/*
+ * The SRH the program pushes: segments <IN_MAIN, fc00::ff>, IN_MAIN
+ * active.  End.B6 overwrites segments[0] with the original destination
+ * (RFC 8986 4.13 insertion); End.B6.Encaps keeps it.
+ */
+static void set_b6_srh(struct env *env)
+{
+	struct ipv6_sr_hdr *srh = (void *)env->skel->bss->b6_srh;
+
+	memset(srh, 0, 40);
+	srh->hdrlen = 4;
+	srh->type = IPV6_SRCRT_TYPE_4;
+	srh->segments_left = 1;
+	srh->first_segment = 1;
+	seg6_addr(&srh->segments[0], "fc00::ff");
+	seg6_addr(&srh->segments[1], IN_MAIN);
+}
+
+static void test_end_b6(struct env *env)
+{
+	char buf[512];
+	struct ipv6_sr_hdr *srh = srh_of(buf);
+	ssize_t n;
+
+	set_b6_srh(env);
+	n = send_through(env, MODE_END_B6, NOWHERE, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.B6");
+	if (!ASSERT_GT(n, 0, "delivered along the new SRH"))
+		return;
+	check_addr(&((struct ipv6hdr *)buf)->daddr, IN_MAIN, "daddr from the new SRH");
+	/* inserted SRH: the new segment, then the original destination */
+	ASSERT_EQ(srh->first_segment, 1, "first_segment");
+	check_addr(&srh->segments[0], NOWHERE, "original destination last");
+	ASSERT_EQ(srh->nexthdr, IPPROTO_ROUTING, "original SRH follows");
+}
+
+static void test_end_b6_encap(struct env *env)
+{
+	char buf[512];
+	struct ipv6_sr_hdr *srh = srh_of(buf);
+	ssize_t n;
+
+	set_b6_srh(env);
+	n = send_through(env, MODE_END_B6_ENCAP, NOWHERE, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.B6.Encaps");
+	if (!ASSERT_GT(n, 0, "delivered in the new outer header"))
+		return;
+	check_addr(&((struct ipv6hdr *)buf)->daddr, IN_MAIN, "outer daddr");
+	ASSERT_EQ(srh->nexthdr, IPPROTO_IPV6, "inner packet follows");
+	check_addr(&srh->segments[0], "fc00::ff", "pushed SRH as given");
+	check_addr(&((struct ipv6hdr *)(buf + 40 + 40))->daddr, NOWHERE, "inner daddr kept");
+}
+
+/* Fixed flaw: two End.BPF routes with programs of the same name compared
+ * equal, so a second program was refused (or dropped) as a duplicate.
+ */
+static void test_route_cmp_uses_program(struct env *env)
+{
+	struct seg6_bpf_route r = {
+		.sid = "fc00::c", .dev = "r0", .name = "same_name",
+		.prog_fd = bpf_program__fd(env->skel->progs.seg6_test),
+	};
+	struct nstoken *tok = open_netns(NS_SR);
+	char msg[256];
+
+	if (!ASSERT_OK_PTR(tok, "netns"))
+		return;
+	ASSERT_OK(seg6_bpf_route_add(&r, msg, sizeof(msg)), "first route");
+	r.nl_flags = NLM_F_APPEND;
+	ASSERT_EQ(seg6_bpf_route_add(&r, msg, sizeof(msg)), -EEXIST, "same program: duplicate");
+	r.prog_fd = bpf_program__fd(env->skel->progs.seg6_test_other);
+	ASSERT_OK(seg6_bpf_route_add(&r, msg, sizeof(msg)), "other program, same name");
+	SYS_NOFAIL("ip -6 route flush fc00::c/128");
+	close_netns(tok);
+}
+
+void test_seg6_bpf(void)
+{
+	struct env env = { .cap_fd = -1 };
+	struct seg6_bpf_route r = {
+		.sid = SID, .dev = "r0", .name = "seg6_test", .counters = true,
+	};
+	struct nstoken *tok = NULL;
+	char msg[256];
+
+	if (!ASSERT_OK(setup_topology(), "topology"))
+		goto out;
+	env.skel = test_seg6_bpf__open_and_load();
+	if (!ASSERT_OK_PTR(env.skel, "skel"))
+		goto out;
+
+	tok = open_netns(NS_SR);
+	r.prog_fd = bpf_program__fd(env.skel->progs.seg6_test);
+	if (!ASSERT_OK(seg6_bpf_route_add(&r, msg, sizeof(msg)), msg))
+		goto out;
+	close_netns(tok);
+	tok = open_netns(NS_DST);
+	env.cap_fd = seg6_capture_open("d0");
+	close_netns(tok);
+	tok = NULL;
+	if (!ASSERT_GE(env.cap_fd, 0, "capture"))
+		goto out;
+
+	if (test__start_subtest("bpf_ok"))
+		test_ok(&env);
+	if (test__start_subtest("drop_verdicts"))
+		test_drop_verdicts(&env);
+	if (test__start_subtest("store_flags_tag"))
+		test_flags_tag(&env);
+	if (test__start_subtest("segment_list_readonly"))
+		test_segment_list_readonly(&env);
+	if (test__start_subtest("tlv_add"))
+		test_tlv_add(&env);
+	if (test__start_subtest("tlv_remove"))
+		test_tlv_remove(&env);
+	if (test__start_subtest("invalid_srh_dropped"))
+		test_invalid_srh_dropped(&env);
+	if (test__start_subtest("grow_past_max"))
+		test_grow_past_max(&env);
+	if (test__start_subtest("end_x"))
+		test_end_x(&env);
+	if (test__start_subtest("end_t"))
+		test_end_t(&env);
+	if (test__start_subtest("end_dt6"))
+		test_end_dt6(&env);
+	if (test__start_subtest("end_b6"))
+		test_end_b6(&env);
+	if (test__start_subtest("end_b6_encap"))
+		test_end_b6_encap(&env);
+	if (test__start_subtest("route_cmp_uses_program"))
+		test_route_cmp_uses_program(&env);
+out:
+	close_netns(tok);
+	if (env.cap_fd >= 0)
+		close(env.cap_fd);
+	test_seg6_bpf__destroy(env.skel);
+	cleanup_topology();
+}

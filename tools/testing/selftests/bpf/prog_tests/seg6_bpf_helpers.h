@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers of the End.BPF prog_tests: install seg6local End.BPF routes for
+ * a program fd over rtnetlink (with the kernel's extack message back),
+ * craft SRv6 packets, and capture what comes out of an endpoint.
+ */
+#ifndef __SEG6_BPF_HELPERS_H
+#define __SEG6_BPF_HELPERS_H
+
+#include <arpa/inet.h>
+#include <poll.h>
+#include <linux/if_packet.h>
+#include <linux/ipv6.h>
+#include <linux/seg6.h>
+#include <linux/seg6_local.h>
+#include <linux/lwtunnel.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <netinet/udp.h>
+#include <net/ethernet.h>
+
+#include <linux/compiler.h>
+
+#include "test_progs.h"
+#include "network_helpers.h"
+
+/* What a test puts in SEG6_LOCAL_BPF; NULL/negative leaves a field out. */
+struct seg6_bpf_route {
+	const char *sid;	/* prefix, /128 */
+	const char *dev;
+	__u32 table;		/* 0: main */
+	int prog_fd;		/* < 0: no SEG6_LOCAL_BPF_PROG */
+	const char *name;	/* NULL: no SEG6_LOCAL_BPF_PROG_NAME */
+	bool counters;		/* SEG6_LOCAL_COUNTERS */
+	bool extra_table_attr;	/* SEG6_LOCAL_TABLE, which End.BPF does not take */
+	bool no_bpf_attr;	/* leave SEG6_LOCAL_BPF out altogether */
+	__u16 nl_flags;		/* NLM_F_EXCL unless set */
+};
+
+struct seg6_nl_req {
+	struct nlmsghdr nh;
+	struct rtmsg rt;
+	char attrs[2048];
+};
+
+static inline struct rtattr *seg6_nl_put(struct nlmsghdr *nh, int type,
+					 const void *data, int len)
+{
+	struct rtattr *rta = (void *)nh + NLMSG_ALIGN(nh->nlmsg_len);
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+static inline void seg6_nl_end(struct nlmsghdr *nh, struct rtattr *nest)
+{
+	nest->rta_len = (void *)nh + nh->nlmsg_len - (void *)nest;
+}
+
+/* Send @req and wait for its ack.  Returns 0 or -errno, with the extack
+ * message (if any) in @msg.
+ */
+static inline int seg6_nl_talk(struct nlmsghdr *req, char *msg, size_t msglen)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fd, err = -EIO;
+	char buf[4096];
+	ssize_t n;
+
+	msg[0] = '\0';
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	req->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (sendto(fd, req, req->nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0) {
+		err = -errno;
+		goto out;
+	}
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n >= (ssize_t)NLMSG_HDRLEN + (ssize_t)sizeof(struct nlmsgerr)) {
+		struct nlmsghdr *nh = (void *)buf;
+		struct nlmsgerr *e = NLMSG_DATA(nh);
+		int off = NLMSG_HDRLEN + sizeof(*e);
+		struct rtattr *rta;
+		int len;
+
+		err = e->error;
+		/* With NLM_F_CAPPED unset the request is echoed back. */
+		if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+			off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+		rta = (void *)buf + off;
+		len = nh->nlmsg_len - off;
+		for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+			if (rta->rta_type == NLMSGERR_ATTR_MSG)
+				snprintf(msg, msglen, "%s", (char *)RTA_DATA(rta));
+	}
+out:
+	close(fd);
+	return err;
+}
+
+/* Add (or, with nl_flags, replace/append) a seg6local End.BPF route. */
+static inline int seg6_bpf_route_add(const struct seg6_bpf_route *r,
+				     char *msg, size_t msglen)
+{
+	struct seg6_nl_req req = {};
+	struct rtattr *encap, *bpf;
+	struct in6_addr sid;
+	__u16 type = LWTUNNEL_ENCAP_SEG6_LOCAL;
+	__u32 action = SEG6_LOCAL_ACTION_END_BPF;
+	int oif = if_nametoindex(r->dev);
+
+	if (inet_pton(AF_INET6, r->sid, &sid) != 1 || !oif)
+		return -EINVAL;
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg));
+	req.nh.nlmsg_type = RTM_NEWROUTE;
+	req.nh.nlmsg_flags = NLM_F_CREATE | (r->nl_flags ?: NLM_F_EXCL);
+	req.rt.rtm_family = AF_INET6;
+	req.rt.rtm_dst_len = 128;
+	req.rt.rtm_table = RT_TABLE_MAIN;
+	req.rt.rtm_protocol = RTPROT_BOOT;
+	req.rt.rtm_scope = RT_SCOPE_UNIVERSE;
+	req.rt.rtm_type = RTN_UNICAST;
+	seg6_nl_put(&req.nh, RTA_DST, &sid, sizeof(sid));
+	seg6_nl_put(&req.nh, RTA_OIF, &oif, sizeof(oif));
+	if (r->table)
+		seg6_nl_put(&req.nh, RTA_TABLE, &r->table, sizeof(r->table));
+	seg6_nl_put(&req.nh, RTA_ENCAP_TYPE, &type, sizeof(type));
+	encap = seg6_nl_put(&req.nh, RTA_ENCAP | NLA_F_NESTED, NULL, 0);
+	seg6_nl_put(&req.nh, SEG6_LOCAL_ACTION, &action, sizeof(action));
+	if (!r->no_bpf_attr) {
+		bpf = seg6_nl_put(&req.nh, SEG6_LOCAL_BPF | NLA_F_NESTED, NULL, 0);
+		if (r->prog_fd >= 0)
+			seg6_nl_put(&req.nh, SEG6_LOCAL_BPF_PROG, &r->prog_fd,
+				    sizeof(__u32));
+		if (r->name)
+			seg6_nl_put(&req.nh, SEG6_LOCAL_BPF_PROG_NAME, r->name,
+				    strlen(r->name) + 1);
+		seg6_nl_end(&req.nh, bpf);
+	}
+	if (r->counters) {
+		/* the kernel wants all three counters named, values ignored */
+		struct rtattr *cnt = seg6_nl_put(&req.nh, SEG6_LOCAL_COUNTERS | NLA_F_NESTED,
+						 NULL, 0);
+		__u64 zero = 0;
+
+		seg6_nl_put(&req.nh, SEG6_LOCAL_CNT_PACKETS, &zero, sizeof(zero));
+		seg6_nl_put(&req.nh, SEG6_LOCAL_CNT_BYTES, &zero, sizeof(zero));
+		seg6_nl_put(&req.nh, SEG6_LOCAL_CNT_ERRORS, &zero, sizeof(zero));
+		seg6_nl_end(&req.nh, cnt);
+	}
+	if (r->extra_table_attr) {
+		__u32 t = 100;
+
+		seg6_nl_put(&req.nh, SEG6_LOCAL_TABLE, &t, sizeof(t));
+	}
+	seg6_nl_end(&req.nh, encap);
+	return seg6_nl_talk(&req.nh, msg, msglen);
+}
+
+/* A UDP datagram behind an SRH: segments[0] is the last segment. */
+#define SEG6_TEST_MAX_SEGS	4
+#define SEG6_TEST_MARK		"seg6bpf!"
+
+struct seg6_test_pkt {
+	struct ipv6hdr ip6;
+	struct ipv6_sr_hdr srh;
+	struct in6_addr segs[SEG6_TEST_MAX_SEGS];
+} __packed;
+
+struct seg6_test_payload {
+	char mark[8];
+	__u32 seq;
+} __packed;
+
+static inline void seg6_addr(struct in6_addr *a, const char *s)
+{
+	inet_pton(AF_INET6, s, a);
+}
+
+/*
+ * Build in @buf: IPv6 from @src to the active segment, an SRH with
+ * @nsegs segments (@segs in travel order, first one active) and
+ * segments left @nsegs - 1, then @inner (@inner_len bytes, of protocol
+ * @proto).  Returns the packet length.
+ */
+static inline size_t seg6_build(void *buf, const char *src, const char * const *segs,
+				int nsegs, __u8 proto, const void *inner,
+				size_t inner_len)
+{
+	struct ipv6hdr *ip6 = buf;
+	struct ipv6_sr_hdr *srh = (void *)(ip6 + 1);
+	size_t srh_len = sizeof(*srh) + nsegs * sizeof(struct in6_addr);
+	int i;
+
+	memset(buf, 0, sizeof(*ip6) + srh_len);
+	ip6->version = 6;
+	ip6->hop_limit = 64;
+	ip6->nexthdr = IPPROTO_ROUTING;
+	ip6->payload_len = htons(srh_len + inner_len);
+	seg6_addr(&ip6->saddr, src);
+	srh->nexthdr = proto;
+	srh->hdrlen = nsegs * 2;
+	srh->type = IPV6_SRCRT_TYPE_4;
+	srh->segments_left = nsegs - 1;
+	srh->first_segment = nsegs - 1;
+	for (i = 0; i < nsegs; i++)
+		seg6_addr(&srh->segments[nsegs - 1 - i], segs[i]);
+	ip6->daddr = srh->segments[nsegs - 1];
+	memcpy((char *)buf + sizeof(*ip6) + srh_len, inner, inner_len);
+	return sizeof(*ip6) + srh_len + inner_len;
+}
+
+/* UDP header + marked payload carrying @seq (checksum left 0: nobody
+ * delivers it to a socket; captures match on the payload).
+ */
+static inline size_t seg6_udp(void *buf, __u32 seq)
+{
+	struct udphdr *udp = buf;
+	struct seg6_test_payload *pl = (void *)(udp + 1);
+
+	memset(udp, 0, sizeof(*udp));
+	udp->source = htons(4242);
+	udp->dest = htons(4243);
+	udp->len = htons(sizeof(*udp) + sizeof(*pl));
+	memcpy(pl->mark, SEG6_TEST_MARK, sizeof(pl->mark));
+	pl->seq = htonl(seq);
+	return sizeof(*udp) + sizeof(*pl);
+}
+
+/* Send a complete IPv6 packet from the current netns. */
+static inline int seg6_send(const void *pkt, size_t len)
+{
+	struct sockaddr_in6 dst = { .sin6_family = AF_INET6 };
+	const struct ipv6hdr *ip6 = pkt;
+	int fd, err = 0;
+
+	fd = socket(AF_INET6, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
+	if (fd < 0)
+		return -errno;
+	dst.sin6_addr = ip6->daddr;
+	if (sendto(fd, pkt, len, 0, (void *)&dst, sizeof(dst)) != (ssize_t)len)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* An AF_PACKET socket on @dev of the current netns, for seg6_capture(). */
+static inline int seg6_capture_open(const char *dev)
+{
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IPV6),
+		.sll_ifindex = if_nametoindex(dev),
+	};
+	int fd;
+
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (void *)&sll, sizeof(sll))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+/* Does @pkt (an IPv6 packet) end with the test payload of @seq? */
+static inline bool seg6_is_ours(const void *pkt, size_t len, __u32 seq)
+{
+	const struct seg6_test_payload *pl;
+
+	if (len < sizeof(*pl))
+		return false;
+	pl = (const void *)((const char *)pkt + len - sizeof(*pl));
+	return !memcmp(pl->mark, SEG6_TEST_MARK, sizeof(pl->mark)) &&
+	       ntohl(pl->seq) == seq;
+}
+
+/*
+ * Wait up to @timeout_ms for the packet carrying @seq on @fd.  Returns its
+ * length (copied to @buf), 0 when it did not come.
+ */
+static inline ssize_t seg6_capture(int fd, __u32 seq, void *buf, size_t len,
+				   int timeout_ms)
+{
+	struct timespec end, now;
+	ssize_t n;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += timeout_ms / 1000;
+	end.tv_nsec += (timeout_ms % 1000) * 1000000L;
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		long left;
+
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (end.tv_sec - now.tv_sec) * 1000 +
+		       (end.tv_nsec - now.tv_nsec) / 1000000L;
+		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+			return 0;
+		n = recv(fd, buf, len, 0);
+		if (n > 0 && seg6_is_ours(buf, n, seq))
+			return n;
+	}
+}
+
+#endif /* __SEG6_BPF_HELPERS_H */

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End.BPF program of prog_tests/seg6_bpf.c.  User space picks what it does
+ * with @mode before sending a packet and reads the helpers' return codes
+ * back from @rc.  Test packets carry their SRH right after the IPv6 header.
+ */
+#include <linux/bpf.h>
+#include <linux/in6.h>
+#include <linux/seg6_local.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define SRH_OFF		40	/* right after the IPv6 header */
+#define SRH_FLAGS	(SRH_OFF + 5)
+#define SRH_TAG		(SRH_OFF + 6)
+#define SRH_HDRLEN	(SRH_OFF + 1)
+#define SRH_FIRST_SEG	(SRH_OFF + 4)
+
+enum seg6_test_mode {
+	MODE_OK,
+	MODE_DROP,
+	MODE_REDIRECT_NO_ACTION,
+	MODE_UNKNOWN_VERDICT,
+	MODE_FLAGS_TAG,
+	MODE_STORE_SEGLIST,
+	MODE_TLV_ADD,
+	MODE_TLV_BAD,
+	MODE_GROW_PAST_MAX,
+	MODE_END_X,
+	MODE_END_T,
+	MODE_END_DT6,
+	MODE_END_B6,
+	MODE_END_B6_ENCAP,
+	MODE_TLV_REMOVE,
+};
+
+int mode;
+long rc[3];
+int runs;
+struct in6_addr nh6;
+__u32 table;
+/* SRH of End.B6 / End.B6.Encaps: two segments, filled by user space. */
+__u8 b6_srh[40];
+
+static __always_inline int tlv_start(struct __sk_buff *skb)
+{
+	__u8 first_seg;
+
+	if (bpf_skb_load_bytes(skb, SRH_FIRST_SEG, &first_seg, 1))
+		return -1;
+	return SRH_OFF + 8 + (first_seg + 1) * 16;
+}
+
+SEC("lwt_seg6local")
+int seg6_test(struct __sk_buff *skb)
+{
+	/* an 8-byte TLV: type 124 (experimental), length 6 */
+	__u8 tlv[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
+	__u8 bad_tlv[2] = { 124, 250 };
+	__u8 flags_tag[3] = { 0x01, 0x12, 0x34 };
+	__u8 zeros[8] = {};
+	int off;
+
+	runs++;
+	switch (mode) {
+	case MODE_OK:
+		return BPF_OK;
+	case MODE_DROP:
+		return BPF_DROP;
+	case MODE_REDIRECT_NO_ACTION:
+		return BPF_REDIRECT;
+	case MODE_UNKNOWN_VERDICT:
+		return 42;
+	case MODE_FLAGS_TAG:
+		rc[0] = bpf_lwt_seg6_store_bytes(skb, SRH_FLAGS, flags_tag, 3);
+		return BPF_OK;
+	case MODE_STORE_SEGLIST:
+		/* the last 8 bytes of the segment list */
+		off = tlv_start(skb);
+		if (off < 0)
+			return BPF_DROP;
+		rc[0] = bpf_lwt_seg6_store_bytes(skb, off - 8, zeros, 8);
+		return BPF_OK;
+	case MODE_TLV_ADD:
+		off = tlv_start(skb);
+		if (off < 0)
+			return BPF_DROP;
+		rc[0] = bpf_lwt_seg6_adjust_srh(skb, off, 8);
+		rc[1] = bpf_lwt_seg6_store_bytes(skb, off, tlv, 8);
+		return BPF_OK;
+	case MODE_TLV_REMOVE:
+		off = tlv_start(skb);
+		if (off < 0)
+			return BPF_DROP;
+		rc[0] = bpf_lwt_seg6_adjust_srh(skb, off, -8);
+		return BPF_OK;
+	case MODE_TLV_BAD:
+		off = tlv_start(skb);
+		if (off < 0)
+			return BPF_DROP;
+		rc[0] = bpf_lwt_seg6_adjust_srh(skb, off, 8);
+		rc[1] = bpf_lwt_seg6_store_bytes(skb, off, bad_tlv, 2);
+		return BPF_OK;
+	case MODE_GROW_PAST_MAX:
+		off = tlv_start(skb);
+		if (off < 0)
+			return BPF_DROP;
+		rc[0] = bpf_lwt_seg6_adjust_srh(skb, off, 2048);
+		if (!rc[0])	/* kernels without the cap: undo */
+			rc[1] = bpf_lwt_seg6_adjust_srh(skb, off, -2048);
+		return BPF_OK;
+	case MODE_END_X:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_X, &nh6, 16);
+		return BPF_REDIRECT;
+	case MODE_END_T:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_T, &table, 4);
+		return BPF_REDIRECT;
+	case MODE_END_DT6:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT6, &table, 4);
+		return BPF_REDIRECT;
+	case MODE_END_B6:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_B6, b6_srh, 40);
+		return BPF_REDIRECT;
+	case MODE_END_B6_ENCAP:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_B6_ENCAP, b6_srh, 40);
+		return BPF_REDIRECT;
+	}
+	return BPF_DROP;
+}
+
+/* Another program, for routes that must differ only by their program. */
+SEC("lwt_seg6local")
+int seg6_test_other(struct __sk_buff *skb)
+{
+	return BPF_OK;
+}
+
+char _license[] SEC("license") = "GPL";
