@@ -46,9 +46,11 @@ if [ $interactive = 1 ]; then
 	exec "${QEMU[@]}" -serial mon:stdio
 fi
 # The console goes to the log and, for progress, to our stdout.
-rc=0
+set +e
 timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -serial stdio </dev/null 2>&1 |
-	tee "$RUNDIR/console.log" || rc=$?
-[ "${PIPESTATUS[0]}" = 124 ] && { say "VM timed out after $TIMEOUT s"; exit 124; }
+	tee "$RUNDIR/console.log"
+qemu_rc=${PIPESTATUS[0]}
+set -e
+[ "$qemu_rc" = 124 ] && { say "VM timed out after $TIMEOUT s"; exit 124; }
 [ -f "$RUNDIR/job.rc" ] || { say "VM ended without finishing its job (crash or panic?)"; exit 125; }
 exit "$(cat "$RUNDIR/job.rc")"
