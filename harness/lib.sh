@@ -4,7 +4,7 @@
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$ROOT/out}
 SRC=$OUT/linux		# base tree + our overlay and patches (a git repo)
-BUILD=$OUT/build	# kernel build output (O=)
+BUILD=${BUILD:-$OUT/build}	# kernel build output (O=)
 
 # The pinned base.  Debian's security archive keeps older versions, so the
 # exact version stays installable; bump it here (and re-test) to move on.
