@@ -11,7 +11,9 @@
 #define OBJ	"seg6_bpf_iproute2.bpf.o"
 #define END_BPF	"encap seg6local action End.BPF endpoint obj " OBJ
 
-/* Run @cmd in the test's netns and return its first output line in @buf. */
+/* Run @cmd in the test's netns, put its first output line in @buf and
+ * return its wait status.
+ */
 static int first_line(const char *cmd, char *buf, size_t len)
 {
 	FILE *p = popen(cmd, "r");
@@ -31,6 +33,7 @@ void test_seg6_bpf_iproute2(void)
 {
 	struct nstoken *nstoken = NULL;
 	char line[512];
+	int status;
 
 	SYS(out, "ip netns add %s", NS);
 	nstoken = open_netns(NS);
@@ -62,6 +65,18 @@ void test_seg6_bpf_iproute2(void)
 		   0, "unknown section rejected");
 	first_line("ip -6 route show fc00::c/128", line, sizeof(line));
 	ASSERT_STREQ(line, "", "no half-configured route");
+
+	/* iproute2 passes on attributes End.BPF does not take; the kernel
+	 * says which and ip fails with it.
+	 */
+	status = first_line("ip -6 route add fc00::d/128 " END_BPF
+			    " sec end_pass table 100 dev dummy0 2>&1", line, sizeof(line));
+	if (!ASSERT_EQ(WEXITSTATUS(status), 2, "ip exit status"))
+		goto out;
+	ASSERT_STREQ(line, "Error: seg6local: attribute not supported by this action.",
+		     "ip error");
+	first_line("ip -6 route show fc00::d/128", line, sizeof(line));
+	ASSERT_STREQ(line, "", "no route");
 
 	SYS(out, "ip -6 route del fc00::b/128");
 	first_line("ip -6 route show fc00::b/128", line, sizeof(line));
