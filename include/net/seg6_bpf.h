@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <linux/ipv6.h>
+#include <linux/seg6_local.h>
 
 /**
  * struct seg6_bpf_prog - program bound to an End.BPF route
@@ -32,6 +33,8 @@ struct seg6_bpf_prog {
  * @has_srh: the packet still carries the SRH (false after a decapsulation)
  * @valid: the SRH is known valid; cleared by edits that may break it
  * @redirected: an action set the packet's route (BPF_REDIRECT is allowed)
+ * @test: set by BPF_PROG_TEST_RUN: record the program's return value and
+ *	  the action it applies instead of looking routes up
  *
  * Only the data path (seg6_bpf_input()) and test_run set this up; the
  * helpers and kfuncs of LWT_SEG6LOCAL programs use it while the program runs.
@@ -43,6 +46,7 @@ struct seg6_bpf_srh_state {
 	bool has_srh;
 	bool valid;
 	bool redirected;
+	struct seg6_local_bpf_test *test;
 };
 
 DECLARE_PER_CPU(struct seg6_bpf_srh_state, seg6_bpf_srh_states);
@@ -60,6 +64,11 @@ int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		 struct seg6_bpf_srh_state *state);
 
 int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp);
+u32 seg6_bpf_test_run(const struct bpf_prog *prog, struct sk_buff *skb,
+		      struct seg6_local_bpf_test *result);
+int bpf_prog_test_run_seg6local(struct bpf_prog *prog,
+				const union bpf_attr *kattr,
+				union bpf_attr __user *uattr);
 int seg6_bpf_parse(const struct nlattr *attr, struct seg6_bpf_prog *bp,
 		   struct netlink_ext_ack *extack);
 int seg6_bpf_put(struct sk_buff *skb, const struct seg6_bpf_prog *bp);

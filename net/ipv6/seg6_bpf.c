@@ -17,6 +17,9 @@
  * several steps.  The program's verdict then decides: BPF_OK forwards on
  * the new destination address, BPF_REDIRECT keeps the route an action chose,
  * anything else drops the packet.
+ *
+ * BPF_PROG_TEST_RUN goes through the same steps (seg6_bpf_test_run()), with
+ * actions recorded for user space instead of routed.
  */
 
 #include <linux/bpf.h>
@@ -139,6 +142,7 @@ struct seg6_bpf_srh_state *seg6_bpf_state_begin(struct sk_buff *skb,
 	state->has_srh = true;
 	state->valid = true;
 	state->redirected = false;
+	state->test = NULL;
 	return state;
 }
 
@@ -189,6 +193,11 @@ int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
 	verdict = bpf_prog_run_save_cb(prog, skb);
 	rcu_read_unlock();
 
+	if (state->test) {
+		state->test->ran = 1;
+		state->test->prog_ret = verdict;
+	}
+
 	switch (verdict) {
 	case BPF_OK:
 		break;
@@ -212,6 +221,31 @@ int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
 	return verdict;
 }
 
+/* Everything End.BPF does to a packet up to its verdict: find the SRH,
+ * advance to the next segment as End does, run the program.
+ */
+static int seg6_bpf_process(const struct bpf_prog *prog, struct sk_buff *skb,
+			    struct seg6_local_bpf_test *test)
+{
+	struct seg6_bpf_srh_state *state;
+	struct ipv6_sr_hdr *srh;
+	int verdict;
+
+	srh = seg6_bpf_find_srh(skb);
+	if (!srh)
+		return BPF_DROP;
+
+	srh->segments_left--;
+	ipv6_hdr(skb)->daddr = srh->segments[srh->segments_left];
+
+	state = seg6_bpf_state_begin(skb, srh);
+	state->test = test;
+	verdict = seg6_bpf_run(prog, skb, state);
+	state->test = NULL;
+	seg6_bpf_state_end(state);
+	return verdict;
+}
+
 /**
  * seg6_bpf_input() - End.BPF behaviour of a seg6local route
  * @skb: received packet; consumed
@@ -222,30 +256,35 @@ int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
  */
 int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp)
 {
-	struct seg6_bpf_srh_state *state;
-	struct ipv6_sr_hdr *srh;
-	int verdict;
-
-	srh = seg6_bpf_find_srh(skb);
-	if (!srh)
-		goto drop;
-
-	srh->segments_left--;
-	ipv6_hdr(skb)->daddr = srh->segments[srh->segments_left];
-
-	state = seg6_bpf_state_begin(skb, srh);
-	verdict = seg6_bpf_run(bp->prog, skb, state);
-	seg6_bpf_state_end(state);
-
-	if (verdict == BPF_DROP)
-		goto drop;
-	if (verdict == BPF_OK)
+	switch (seg6_bpf_process(bp->prog, skb, NULL)) {
+	case BPF_OK:
 		seg6_lookup_nexthop(skb, NULL, 0);
-	return dst_input(skb);
+		fallthrough;
+	case BPF_REDIRECT:
+		return dst_input(skb);
+	default:
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+}
 
-drop:
-	kfree_skb(skb);
-	return -EINVAL;
+/**
+ * seg6_bpf_test_run() - one End.BPF run on a packet, for BPF_PROG_TEST_RUN
+ * @prog: LWT_SEG6LOCAL program
+ * @skb: IPv6 packet, skb->data at its network header, with a dst
+ * @result: filled with what the program did (see struct seg6_local_bpf_test)
+ *
+ * The packet goes through exactly what seg6_bpf_input() does before and
+ * after the program, but bpf_lwt_seg6_action() records the action and its
+ * parameter in @result instead of looking up a route.
+ *
+ * Return: the End.BPF verdict: BPF_OK, BPF_REDIRECT or BPF_DROP.
+ */
+u32 seg6_bpf_test_run(const struct bpf_prog *prog, struct sk_buff *skb,
+		      struct seg6_local_bpf_test *result)
+{
+	memset(result, 0, sizeof(*result));
+	return seg6_bpf_process(prog, skb, result);
 }
 
 BPF_CALL_4(bpf_lwt_seg6_store_bytes, struct sk_buff *, skb, u32, offset,
@@ -415,19 +454,12 @@ static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 	return 0;
 }
 
-/* The parameter of End.B6 and End.B6.Encaps is a complete SRH. */
-static bool seg6_bpf_param_srh_ok(void *param, u32 len)
-{
-	return len >= sizeof(struct ipv6_sr_hdr) &&
-	       seg6_validate_srh(param, len, false);
-}
-
 static int seg6_bpf_end_b6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			   void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
 	int err;
 
-	if (!seg6_bpf_param_srh_ok(param, len))
+	if (!seg6_validate_srh(param, len, false))
 		return -EINVAL;
 	if (skb->protocol != htons(ETH_P_IPV6))
 		return -EBADMSG;
@@ -446,7 +478,7 @@ static int seg6_bpf_end_b6_encap(struct sk_buff *skb,
 {
 	int err;
 
-	if (!seg6_bpf_param_srh_ok(param, len))
+	if (!seg6_validate_srh(param, len, false))
 		return -EINVAL;
 	skb_reset_inner_headers(skb);
 	skb->encapsulation = 1;
@@ -482,6 +514,17 @@ static const struct seg6_bpf_action seg6_bpf_actions[] = {
 	},
 };
 
+/* BPF_PROG_TEST_RUN: report where the packet would go, touch no route. */
+static int seg6_bpf_test_record(struct seg6_local_bpf_test *test, u32 action,
+				const struct seg6_bpf_nexthop *nh)
+{
+	test->action = action;
+	test->table = nh->table;
+	if (nh->addr)
+		memcpy(test->nh6, nh->addr, sizeof(test->nh6));
+	return 0;
+}
+
 BPF_CALL_4(bpf_lwt_seg6_action, struct sk_buff *, skb, u32, action,
 	   void *, param, u32, param_len)
 {
@@ -507,6 +550,8 @@ BPF_CALL_4(bpf_lwt_seg6_action, struct sk_buff *, skb, u32, action,
 		return err;
 
 	state->redirected = true;
+	if (state->test)
+		return seg6_bpf_test_record(state->test, action, &nh);
 	return seg6_lookup_nexthop(skb, nh.addr, nh.table);
 }
 
@@ -548,6 +593,7 @@ const struct bpf_verifier_ops lwt_seg6local_verifier_ops = {
 };
 
 const struct bpf_prog_ops lwt_seg6local_prog_ops = {
+	.test_run		= bpf_prog_test_run_seg6local,
 };
 
 static const struct nla_policy seg6_bpf_policy[SEG6_LOCAL_BPF_PROG_MAX + 1] = {
