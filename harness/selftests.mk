@@ -65,7 +65,8 @@ $(BPFTOOL): $(wildcard $(BPFTOOLDIR)/*.[ch] $(BPFTOOLDIR)/Makefile) | $(ST)/bpft
 $(VMLINUX_H): $(BUILD)/vmlinux $(BPFTOOL)
 	$(BPFTOOL) btf dump file $< format c > $@
 
-$(ST)/%.bpf.o: $(SELFTESTS)/progs/%.c $(VMLINUX_H) $(LIBBPF_A) $(wildcard $(SELFTESTS)/progs/*.h)
+$(ST)/%.bpf.o: $(SELFTESTS)/progs/%.c $(VMLINUX_H) $(LIBBPF_A) $(wildcard $(SELFTESTS)/progs/*.h) \
+		$(wildcard $(SELFTESTS)/test_seg6*.h)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(ST)/samples/%.bpf.o: $(SRC)/samples/bpf/%.bpf.c $(VMLINUX_H) $(LIBBPF_A)

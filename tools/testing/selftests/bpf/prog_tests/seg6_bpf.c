@@ -12,6 +12,7 @@
  */
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.skel.h"
+#include "test_seg6_bpf.h"
 
 #define NS_SRC	"seg6_bpf_src"
 #define NS_SR	"seg6_bpf_sr"
@@ -20,25 +21,6 @@
 #define IN_MAIN	"fc00::d1"
 #define IN_T100	"fc00::d2"
 #define NOWHERE	"fc00::d3"
-
-/* keep in sync with progs/test_seg6_bpf.c */
-enum {
-	MODE_OK,
-	MODE_DROP,
-	MODE_REDIRECT_NO_ACTION,
-	MODE_UNKNOWN_VERDICT,
-	MODE_FLAGS_TAG,
-	MODE_STORE_SEGLIST,
-	MODE_TLV_ADD,
-	MODE_TLV_BAD,
-	MODE_GROW_PAST_MAX,
-	MODE_END_X,
-	MODE_END_T,
-	MODE_END_DT6,
-	MODE_END_B6,
-	MODE_END_B6_ENCAP,
-	MODE_TLV_REMOVE,
-};
 
 struct env {
 	struct test_seg6_bpf *skel;

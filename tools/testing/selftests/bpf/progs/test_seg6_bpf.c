@@ -10,29 +10,13 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+#include "test_seg6_bpf.h"
+
 #define SRH_OFF		40	/* right after the IPv6 header */
 #define SRH_FLAGS	(SRH_OFF + 5)
 #define SRH_TAG		(SRH_OFF + 6)
 #define SRH_HDRLEN	(SRH_OFF + 1)
 #define SRH_FIRST_SEG	(SRH_OFF + 4)
-
-enum seg6_test_mode {
-	MODE_OK,
-	MODE_DROP,
-	MODE_REDIRECT_NO_ACTION,
-	MODE_UNKNOWN_VERDICT,
-	MODE_FLAGS_TAG,
-	MODE_STORE_SEGLIST,
-	MODE_TLV_ADD,
-	MODE_TLV_BAD,
-	MODE_GROW_PAST_MAX,
-	MODE_END_X,
-	MODE_END_T,
-	MODE_END_DT6,
-	MODE_END_B6,
-	MODE_END_B6_ENCAP,
-	MODE_TLV_REMOVE,
-};
 
 int mode;
 long rc[3];

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * BPF_PROG_TEST_RUN of End.BPF programs: exact bytes and exact action out
+ * for every helper and action, the data path's drops before the program,
+ * argument checks, repeat/duration, and a seeded fuzz of SRv6 packets.
+ */
+#include <stdlib.h>
+#include "seg6_bpf_helpers.h"
+#include "test_seg6_bpf.skel.h"
+#include "test_seg6_bpf_fuzz.skel.h"
+#include "test_seg6_bpf.h"
+
+#define FINAL	"fc00::d1"
+
+struct run {
+	__u32 retval;
+	struct seg6_local_bpf_test res;
+	char out[1024];
+	__u32 out_len;
+};
+
+static int test_run(int prog_fd, const void *pkt, size_t len, struct run *r)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts,
+		    .data_in = pkt,
+		    .data_size_in = len,
+		    .data_out = r->out,
+		    .data_size_out = sizeof(r->out),
+		    .ctx_out = &r->res,
+		    .ctx_size_out = sizeof(r->res),
+	);
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	err = bpf_prog_test_run_opts(prog_fd, &opts);
+	r->retval = opts.retval;
+	r->out_len = opts.data_size_out;
+	return err;
+}
+
+/* UDP behind <fc00::b, FINAL>, as the data path tests send it. */
+static size_t srv6_udp(char *pkt, __u32 seq)
+{
+	const char * const segs[] = { "fc00::b", FINAL };
+	char udp[64];
+	size_t ulen = seg6_udp(udp, seq);
+
+	return seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen);
+}
+
+static struct ipv6_sr_hdr *srh_of(char *pkt)
+{
+	return (struct ipv6_sr_hdr *)(pkt + sizeof(struct ipv6hdr));
+}
+
+static bool addr_is(const void *a, const char *want)
+{
+	struct in6_addr w;
+
+	seg6_addr(&w, want);
+	return !memcmp(a, &w, sizeof(w));
+}
+
+struct verdict_case {
+	int mode;
+	__u32 retval;
+	__u32 prog_ret;
+};
+
+static void test_verdicts(struct test_seg6_bpf *skel, int fd)
+{
+	static const struct verdict_case cases[] = {
+		{ MODE_OK, BPF_OK, BPF_OK },
+		{ MODE_DROP, BPF_DROP, BPF_DROP },
+		{ MODE_REDIRECT_NO_ACTION, BPF_DROP, BPF_REDIRECT },
+		{ MODE_UNKNOWN_VERDICT, BPF_DROP, 42 },
+		{ MODE_TLV_BAD, BPF_DROP, BPF_OK },
+	};
+	char pkt[512];
+	size_t len = srv6_udp(pkt, 1);
+	struct run r;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		skel->bss->mode = cases[i].mode;
+		if (!ASSERT_OK(test_run(fd, pkt, len, &r), "test_run"))
+			return;
+		ASSERT_EQ(r.retval, cases[i].retval, "End.BPF verdict");
+		ASSERT_EQ(r.res.ran, 1, "ran");
+		ASSERT_EQ(r.res.prog_ret, cases[i].prog_ret, "program's return");
+		ASSERT_EQ(r.res.action, 0, "no action");
+	}
+}
+
+static void test_helpers(struct test_seg6_bpf *skel, int fd)
+{
+	static const __u8 tlv[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
+	char pkt[512], want[512];
+	size_t len = srv6_udp(pkt, 2);
+	struct run r;
+
+	/* BPF_OK: only segments left and the destination changed */
+	skel->bss->mode = MODE_OK;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	memcpy(want, pkt, len);
+	srh_of(want)->segments_left = 0;
+	seg6_addr(&((struct ipv6hdr *)want)->daddr, FINAL);
+	ASSERT_EQ(r.out_len, len, "length");
+	ASSERT_OK(memcmp(r.out, want, len), "advanced to the next segment");
+
+	skel->bss->mode = MODE_FLAGS_TAG;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], 0, "store_bytes flags, tag");
+	srh_of(want)->flags = 0x01;
+	srh_of(want)->tag = htons(0x1234);
+	ASSERT_OK(memcmp(r.out, want, len), "flags and tag written");
+
+	skel->bss->mode = MODE_STORE_SEGLIST;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], -EFAULT, "segment list is read-only");
+	ASSERT_EQ(r.retval, BPF_OK, "verdict");
+
+	skel->bss->mode = MODE_TLV_ADD;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_OK, "verdict");
+	if (ASSERT_EQ(r.out_len, len + 8, "grown by 8")) {
+		ASSERT_EQ(srh_of(r.out)->hdrlen, 5, "hdrlen");
+		ASSERT_OK(memcmp(r.out + 40 + 8 + 32, tlv, 8), "TLV");
+		ASSERT_OK(memcmp(r.out + 40 + 8 + 32 + 8, pkt + 40 + 8 + 32, len - 80),
+			  "payload moved along");
+		ASSERT_EQ(ntohs(((struct ipv6hdr *)r.out)->payload_len), len + 8 - 40,
+			  "payload_len");
+	}
+
+	skel->bss->mode = MODE_GROW_PAST_MAX;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], -EINVAL, "growth past hdrlen's range");
+}
+
+static void test_actions(struct test_seg6_bpf *skel, int fd)
+{
+	char pkt[512], inner[128], udp[64];
+	const char * const outer[] = { "fc00::b", "fc00::ee" };
+	struct ipv6_sr_hdr *b6 = (void *)skel->bss->b6_srh;
+	struct ipv6hdr *in6 = (void *)inner;
+	size_t len = srv6_udp(pkt, 3), ulen;
+	struct run r;
+
+	seg6_addr((struct in6_addr *)&skel->bss->nh6, "fd02::2");
+	skel->bss->mode = MODE_END_X;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.X verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_X, "End.X");
+	ASSERT_TRUE(addr_is(r.res.nh6, "fd02::2"), "End.X next hop");
+
+	skel->bss->table = 100;
+	skel->bss->mode = MODE_END_T;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.T verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_T, "End.T");
+	ASSERT_EQ(r.res.table, 100, "End.T table");
+
+	/* End.DT6: data_out is the decapsulated inner packet */
+	ulen = seg6_udp(udp, 4);
+	memset(in6, 0, sizeof(*in6));
+	in6->version = 6;
+	in6->hop_limit = 64;
+	in6->nexthdr = IPPROTO_UDP;
+	in6->payload_len = htons(ulen);
+	seg6_addr(&in6->saddr, "fd01::1");
+	seg6_addr(&in6->daddr, "fc00::d2");
+	memcpy(in6 + 1, udp, ulen);
+	len = seg6_build(pkt, "fd01::1", outer, 2, IPPROTO_IPV6, inner, sizeof(*in6) + ulen);
+	skel->bss->mode = MODE_END_DT6;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DT6 verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_DT6, "End.DT6");
+	ASSERT_EQ(r.res.table, 100, "End.DT6 table");
+	if (ASSERT_EQ(r.out_len, sizeof(*in6) + ulen, "inner packet out"))
+		ASSERT_OK(memcmp(r.out, inner, r.out_len), "inner bytes");
+
+	/* End.B6.Encaps: outer IPv6 + the given SRH, then the packet */
+	len = srv6_udp(pkt, 5);
+	memset(b6, 0, sizeof(skel->bss->b6_srh));
+	b6->hdrlen = 4;
+	b6->type = IPV6_SRCRT_TYPE_4;
+	b6->segments_left = 1;
+	b6->first_segment = 1;
+	seg6_addr(&b6->segments[0], "fc00::ff");
+	seg6_addr(&b6->segments[1], FINAL);
+	skel->bss->mode = MODE_END_B6_ENCAP;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], 0, "action");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.B6.Encaps verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_B6_ENCAP, "End.B6.Encaps");
+	if (ASSERT_EQ(r.out_len, len + 40 + 40, "outer IPv6 + SRH")) {
+		ASSERT_TRUE(addr_is(&((struct ipv6hdr *)r.out)->daddr, FINAL), "outer daddr");
+		/* as given, but for the next header the encapsulation sets */
+		ASSERT_OK(memcmp(r.out + 41, skel->bss->b6_srh + 1, 39), "SRH as given");
+		ASSERT_EQ(srh_of(r.out)->nexthdr, IPPROTO_IPV6, "inner follows");
+	}
+
+	skel->bss->mode = MODE_END_B6;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.B6 verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_B6, "End.B6");
+	if (ASSERT_EQ(r.out_len, len + 40, "SRH inserted")) {
+		ASSERT_TRUE(addr_is(&((struct ipv6hdr *)r.out)->daddr, FINAL), "daddr");
+		ASSERT_TRUE(addr_is(&srh_of(r.out)->segments[0], FINAL),
+			    "original destination last");
+		ASSERT_EQ(srh_of(r.out)->nexthdr, IPPROTO_ROUTING, "old SRH follows");
+	}
+}
+
+/* What the data path drops before the program gives BPF_DROP, unrun. */
+static void test_pre_program_drops(struct test_seg6_bpf *skel, int fd)
+{
+	char pkt[512], udp[64];
+	struct ipv6hdr *ip6 = (void *)pkt;
+	size_t len, ulen;
+	struct run r;
+
+	skel->bss->mode = MODE_OK;
+	skel->bss->runs = 0;
+
+	len = srv6_udp(pkt, 6);
+	srh_of(pkt)->segments_left = 0;
+	ip6->daddr = srh_of(pkt)->segments[0];
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_DROP, "segments left 0");
+	ASSERT_EQ(r.res.ran, 0, "not run");
+
+	len = srv6_udp(pkt, 7);
+	srh_of(pkt)->hdrlen = 6;	/* past the segment list */
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_DROP, "bad hdrlen");
+
+	len = srv6_udp(pkt, 8);
+	srh_of(pkt)->type = 0;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_DROP, "routing type 0");
+
+	len = srv6_udp(pkt, 9);
+	ip6->version = 4;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_DROP, "not IPv6");
+
+	len = srv6_udp(pkt, 10);
+	ASSERT_OK(test_run(fd, pkt, len - 20, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_DROP, "truncated");
+
+	/* plain IPv6/UDP, no SRH */
+	ulen = seg6_udp(udp, 11);
+	memset(ip6, 0, sizeof(*ip6));
+	ip6->version = 6;
+	ip6->nexthdr = IPPROTO_UDP;
+	ip6->payload_len = htons(ulen);
+	memcpy(ip6 + 1, udp, ulen);
+	ASSERT_OK(test_run(fd, pkt, sizeof(*ip6) + ulen, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_DROP, "no SRH");
+	ASSERT_EQ(skel->bss->runs, 0, "program never ran");
+}
+
+/* RFC 8754 2.1.1.1: Pad1 is one octet; an SRH may end with one. */
+static void test_pad1(struct test_seg6_bpf *skel, int fd)
+{
+	static const __u8 padn_pad1[8] = { 4, 5, 0, 0, 0, 0, 0, 0 };
+	const char * const segs[] = { "fc00::b", FINAL };
+	char pkt[512], tail[64];
+	size_t len, ulen;
+	struct run r;
+
+	memcpy(tail, padn_pad1, 8);
+	ulen = seg6_udp(tail + 8, 14);
+	len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, tail, ulen + 8);
+	srh_of(pkt)->hdrlen = 5;
+	skel->bss->mode = MODE_OK;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.res.ran, 1, "SRH ending in Pad1 accepted");
+	ASSERT_EQ(r.retval, BPF_OK, "verdict");
+}
+
+static void test_bad_args(int fd)
+{
+	char pkt[512], ctx[sizeof(struct seg6_local_bpf_test)] = {};
+	size_t len = srv6_udp(pkt, 12);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len);
+
+	opts.ctx_in = ctx;
+	opts.ctx_size_in = sizeof(ctx);
+	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -EINVAL, "ctx_in");
+	opts.ctx_in = NULL;
+	opts.ctx_size_in = 0;
+	opts.flags = BPF_F_TEST_RUN_ON_CPU;
+	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -EINVAL, "flags");
+	opts.flags = 0;
+	opts.batch_size = 1;
+	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -EINVAL, "batch_size");
+	opts.batch_size = 0;
+	opts.data_size_in = sizeof(struct ipv6hdr) - 1;
+	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -EINVAL, "shorter than IPv6");
+	opts.data_size_in = len;
+	opts.ctx_out = ctx;
+	opts.ctx_size_out = 4;
+	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -ENOSPC, "ctx_out too small");
+}
+
+/* A microbenchmark more than a test: ns per run of a no-op program. */
+static void test_repeat(struct test_seg6_bpf *skel, int fd)
+{
+	char pkt[512], out[512];
+	size_t len = srv6_udp(pkt, 13);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 10000);
+
+	skel->bss->mode = MODE_OK;
+	skel->bss->runs = 0;
+	if (!ASSERT_OK(bpf_prog_test_run_opts(fd, &opts), "test_run"))
+		return;
+	ASSERT_EQ(opts.retval, BPF_OK, "verdict");
+	ASSERT_EQ(skel->bss->runs, 10000, "runs");
+	ASSERT_TRUE(addr_is(&((struct ipv6hdr *)out)->daddr, FINAL),
+		    "each run starts from data_in");
+	ASSERT_GT(opts.duration, 0, "duration");
+	printf("bench: End.BPF no-op under test_run: %u ns/run\n", opts.duration);
+}
+
+/* Independent check of an SRH (RFC 8754 2, 2.1) at @off in @pkt. */
+static bool srh_valid(const __u8 *pkt, __u32 len, __u32 off)
+{
+	const struct ipv6_sr_hdr *srh = (const void *)(pkt + off);
+	__u32 end, tlv;
+
+	if (off + 8 > len || srh->type != IPV6_SRCRT_TYPE_4)
+		return false;
+	end = off + 8 + srh->hdrlen * 8;
+	tlv = off + 8 + (srh->first_segment + 1) * 16;
+	if (end > len || tlv > end || srh->segments_left > srh->first_segment + 1)
+		return false;
+	while (tlv < end) {
+		if (pkt[tlv] == 0) {	/* Pad1 */
+			tlv++;
+			continue;
+		}
+		if (tlv + 2 > end || tlv + 2 + pkt[tlv + 1] > end)
+			return false;
+		tlv += 2 + pkt[tlv + 1];
+	}
+	return true;
+}
+
+static __u32 rnd(__u32 n)
+{
+	return n ? random() % n : 0;
+}
+
+/* A random SRv6 packet, often broken on purpose. */
+static size_t fuzz_packet(__u8 *pkt, size_t max)
+{
+	static const char * const pool[] = { "fc00::1", "fc00::2", "fc00::3", "fc00::4" };
+	const char *segs[4];
+	__u8 tail[64];
+	size_t len, tlen = 8 + rnd(48), tlvs = rnd(3) * 8;
+	int n = 1 + rnd(4), i;
+	struct ipv6_sr_hdr *srh = (void *)(pkt + 40);
+
+	for (i = 0; i < n; i++)
+		segs[i] = pool[rnd(4)];
+	for (i = 0; i < (int)tlen; i++)
+		tail[i] = random();
+	len = seg6_build(pkt, "fd01::1", segs, n, IPPROTO_UDP, tail, tlen);
+	if (n == 1 && !rnd(2))	/* give single-segment lists a segment left */
+		srh->segments_left = 1;
+	if (tlvs) {		/* PadN/experimental TLVs in the SRH */
+		memmove(pkt + 48 + n * 16 + tlvs, pkt + 48 + n * 16, tlen);
+		for (i = 0; i < (int)tlvs; i += 8) {
+			__u8 *t = pkt + 48 + n * 16 + i;
+
+			t[0] = rnd(2) ? 4 : 124 + rnd(3);
+			t[1] = 6;
+			memset(t + 2, rnd(256), 6);
+		}
+		srh->hdrlen += tlvs / 8;
+		len += tlvs;
+		((struct ipv6hdr *)pkt)->payload_len = htons(len - 40);
+	}
+	switch (rnd(10)) {	/* one mutation, sometimes none */
+	case 0: srh->hdrlen = rnd(256); break;
+	case 1: srh->segments_left = rnd(256); break;
+	case 2: srh->first_segment = rnd(256); break;
+	case 3: pkt[48 + n * 16 + (tlvs ? rnd(tlvs) : 0)] = rnd(256); break;
+	case 4: len = 40 + rnd(len - 40); break;
+	case 5: ((struct ipv6hdr *)pkt)->payload_len = htons(rnd(len)); break;
+	case 6: pkt[rnd(len)] = random(); break;
+	}
+	return len < max ? len : max;
+}
+
+static void test_fuzz(void)
+{
+	struct test_seg6_bpf_fuzz *skel = test_seg6_bpf_fuzz__open_and_load();
+	unsigned int seed = getenv("SEG6_FUZZ_SEED") ? atoi(getenv("SEG6_FUZZ_SEED")) :
+			    (unsigned int)time(NULL);
+	__u32 runs = 0, ok = 0, drop = 0, redirect = 0;
+	struct timespec start, now;
+	__u8 pkt[512];
+	struct run r;
+	int fd;
+
+	if (!ASSERT_OK_PTR(skel, "skel"))
+		return;
+	fd = bpf_program__fd(skel->progs.seg6_fuzz);
+	printf("fuzz: seed %u (SEG6_FUZZ_SEED=%u reproduces this run)\n", seed, seed);
+	srandom(seed);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (; runs < 100000; runs++) {
+		size_t len = fuzz_packet(pkt, sizeof(pkt));
+		__u8 proto;
+		int err;
+
+		/* plain checks in the loop, ASSERT_* only on failure: the
+		 * log keeps one line per problem, not one per packet
+		 */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= 60) {
+			ASSERT_LT(now.tv_sec - start.tv_sec, 60, "time bound");
+			break;
+		}
+		err = test_run(fd, pkt, len, &r);
+		if (err) {
+			ASSERT_OK(err, "test_run");
+			break;
+		}
+		if (r.retval == BPF_DROP) {
+			drop++;
+			continue;
+		}
+		if (r.retval != BPF_OK && r.retval != BPF_REDIRECT) {
+			ASSERT_FAIL("run %u (seed %u): retval %u", runs, seed, r.retval);
+			break;
+		}
+		r.retval == BPF_OK ? ok++ : redirect++;
+		proto = ((struct ipv6hdr *)r.out)->nexthdr;
+		if (r.res.action == SEG6_LOCAL_ACTION_END_DT6 || proto != IPPROTO_ROUTING)
+			continue;
+		if (!srh_valid((__u8 *)r.out, r.out_len, 40)) {
+			ASSERT_FAIL("run %u (seed %u): invalid SRH left, verdict %u",
+				    runs, seed, r.retval);
+			break;
+		}
+	}
+	printf("fuzz: %u packets: %u BPF_OK, %u BPF_REDIRECT, %u BPF_DROP\n",
+	       runs, ok, redirect, drop);
+	ASSERT_EQ(runs, 100000, "all packets run");
+	ASSERT_GT(ok + redirect, 1000, "enough packets got through the program");
+	test_seg6_bpf_fuzz__destroy(skel);
+}
+
+void test_seg6_bpf_test_run(void)
+{
+	struct test_seg6_bpf *skel = test_seg6_bpf__open_and_load();
+	int fd;
+
+	if (!ASSERT_OK_PTR(skel, "skel"))
+		return;
+	fd = bpf_program__fd(skel->progs.seg6_test);
+	if (test__start_subtest("verdicts"))
+		test_verdicts(skel, fd);
+	if (test__start_subtest("helpers"))
+		test_helpers(skel, fd);
+	if (test__start_subtest("actions"))
+		test_actions(skel, fd);
+	if (test__start_subtest("pre_program_drops"))
+		test_pre_program_drops(skel, fd);
+	if (test__start_subtest("pad1"))
+		test_pad1(skel, fd);
+	if (test__start_subtest("bad_args"))
+		test_bad_args(fd);
+	if (test__start_subtest("repeat"))
+		test_repeat(skel, fd);
+	if (test__start_subtest("fuzz"))
+		test_fuzz();
+	test_seg6_bpf__destroy(skel);
+}

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * End.BPF program driven by the packet itself, for the test_run fuzz of
+ * prog_tests/seg6_bpf_test_run.c: the last 8 bytes of each packet choose
+ * the arguments of all three seg6 helpers and the verdict, so random
+ * packets also mean random (often invalid) helper calls.
+ */
+#include <linux/bpf.h>
+#include <linux/seg6_local.h>
+#include <bpf/bpf_helpers.h>
+
+SEC("lwt_seg6local")
+int seg6_fuzz(struct __sk_buff *skb)
+{
+	__u8 arg[8] = {};
+	__u8 buf[40] = {};
+	__u32 action;
+	int i;
+
+	if (skb->len >= 8 && bpf_skb_load_bytes(skb, skb->len - 8, arg, 8))
+		return BPF_DROP;
+	/* helper data: the packet's first 40 bytes, scrambled */
+	if (bpf_skb_load_bytes(skb, 0, buf, sizeof(buf)))
+		return BPF_DROP;
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] ^= arg[0];
+
+	if (arg[6] & 1)
+		bpf_lwt_seg6_adjust_srh(skb, 40 + arg[0], (__s8)arg[1]);
+	if (arg[6] & 2)
+		bpf_lwt_seg6_store_bytes(skb, 40 + arg[2], buf, (arg[3] & 7) + 1);
+	if (arg[6] & 4) {
+		/* End.X 16, End.T/End.DT6 4, End.B6* a 40-byte "SRH" */
+		action = arg[4] % 16;
+		if (arg[7] & 1)
+			bpf_lwt_seg6_action(skb, action, buf, 16);
+		else if (arg[7] & 2)
+			bpf_lwt_seg6_action(skb, action, buf, 4);
+		else
+			bpf_lwt_seg6_action(skb, action, buf, 40);
+	}
+	return arg[5] % 9;
+}
+
+char _license[] SEC("license") = "GPL";
