@@ -5,7 +5,7 @@
 #
 # Tests are harness/tests/*.sh (run as scripts; "# timeout: N" sets their
 # limit) and every test_progs entry point of our prog_tests.  T=<glob>
-# selects tests by name.  The result is out/check/results.tap, closed by an
+# selects tests by name; SEG6_FUZZ_SEED=N replays a fuzz run.  The result is out/check/results.tap, closed by an
 # "N passed, N failed" line, also printed last.  Exit status is non-zero on
 # any failed, missing or timed-out test, on a kernel splat in the console
 # (BUG/WARNING/Oops/KASAN/kmemleak/UBSAN/panic...) and on a VM crash.
@@ -42,6 +42,7 @@ manifest() {
 write_job() {
 	cat > "$RUN/job.sh" <<JOB
 export SEG6_ROOT=$ROOT SEG6_SRC=$SRC SEG6_BUILD=$BUILD SEG6_ST=$ST
+${SEG6_FUZZ_SEED:+export SEG6_FUZZ_SEED=$SEG6_FUZZ_SEED}
 echo "seg6-bpf check: \$(uname -r) \$(uname -v)"
 bash "$ROOT/harness/vm/run-tests.sh" "$RUN/manifest"
 JOB
@@ -86,6 +87,8 @@ report() {
 		say "---- VM console (last 60 lines) ----"
 		tail -n 60 "$RUN/console.log" >&2
 	fi
+	# what tests report besides pass/fail: benchmark figures, fuzz seeds
+	cat "$RUN"/logs/*.log 2>/dev/null | grep -hE '^(bench|fuzz): ' | sed 's/^/    /' >&2 || true
 	echo "$passed passed, $failed failed" >> "$TAP"
 	cat "$TAP"
 	[ "$failed" = 0 ]

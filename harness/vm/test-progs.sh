@@ -5,7 +5,8 @@
 # Usage: test-progs.sh SELFTESTS_OUTPUT_DIR TEST_NAME
 set -o pipefail
 cd "$1" || exit 1
-out=$(./test_progs -a "$2" 2>&1)
+# -v: the log keeps what passing tests print (fuzz seeds, bench: lines)
+out=$(./test_progs -v -a "$2" 2>&1)
 rc=$?
 printf '%s\n' "$out"
 [ $rc = 0 ] || exit $rc
