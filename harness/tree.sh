@@ -69,8 +69,11 @@ apply_patch() {
 		say "$log" | grep -E 'error|Hunk|patch failed|does not' >&2 || true
 		die "patch $p does not apply to $BASE_PKG $BASE_VERSION (hunk above)"
 	fi
-	git_src commit -q -m "$(sed -n 's/^Subject: \(\[PATCH[^]]*\] \)\?//p' "$ROOT/patches/$p" | head -n1)" \
-		-m "patches/$p" --allow-empty
+	# the diff's own message and author, as `git am` would take them
+	sed -n '/^Subject: /,/^---$/p' "$ROOT/patches/$p" |
+		sed -e '1s/^Subject: \(\[PATCH[^]]*\] \)\?//' -e '$d' > "$SRC/.git/seg6-msg"
+	git_src commit -q --allow-empty -F "$SRC/.git/seg6-msg" \
+		--author="$(sed -n 's/^From: //p' "$ROOT/patches/$p" | head -n1)"
 }
 
 main() {
