@@ -305,33 +305,23 @@ static void test_end_t(struct env *env)
 static void test_end_dt6(struct env *env)
 {
 	const char * const segs[] = { SID, "fc00::ee" };
-	char inner[128], udp[64], pkt[512], buf[512];
-	struct ipv6hdr *in6 = (void *)inner;
+	char inner[128], pkt[512], buf[512];
 	struct send_arg a = { pkt };
-	size_t ulen;
+	size_t inner_len;
 	ssize_t n;
 
 	/* inner IPv6/UDP to IN_T100 behind an outer SRH whose last segment
 	 * is the decapsulating SID
 	 */
-	env->seq++;
-	ulen = seg6_udp(udp, env->seq);
-	memset(in6, 0, sizeof(*in6));
-	in6->version = 6;
-	in6->hop_limit = 64;
-	in6->nexthdr = IPPROTO_UDP;
-	in6->payload_len = htons(ulen);
-	seg6_addr(&in6->saddr, "fd01::1");
-	seg6_addr(&in6->daddr, IN_T100);
-	memcpy(in6 + 1, udp, ulen);
-	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_IPV6, inner, sizeof(*in6) + ulen);
+	inner_len = seg6_ipv6_udp(inner, "fd01::1", IN_T100, ++env->seq);
+	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_IPV6, inner, inner_len);
 	env->skel->bss->table = 100;
 	env->skel->bss->mode = MODE_END_DT6;
 	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
 		return;
 	n = seg6_capture(env->cap_fd, env->seq, buf, sizeof(buf), GOT);
 	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.DT6");
-	if (!ASSERT_EQ(n, sizeof(*in6) + ulen, "decapsulated inner packet"))
+	if (!ASSERT_EQ(n, inner_len, "decapsulated inner packet"))
 		return;
 	ASSERT_EQ(((struct ipv6hdr *)buf)->nexthdr, IPPROTO_UDP, "no SRH left");
 	check_addr(&((struct ipv6hdr *)buf)->daddr, IN_T100, "inner daddr");

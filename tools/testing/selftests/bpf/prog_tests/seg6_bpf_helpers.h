@@ -233,6 +233,26 @@ static inline size_t seg6_udp(void *buf, __u32 seq)
 	return sizeof(*udp) + sizeof(*pl);
 }
 
+/* A plain IPv6/UDP packet from @src to @dst carrying the test payload of
+ * @seq (no extension header).  Returns its length.
+ */
+static inline size_t seg6_ipv6_udp(void *buf, const char *src, const char *dst,
+				   __u32 seq)
+{
+	struct ipv6hdr *ip6 = buf;
+	size_t ulen;
+
+	memset(ip6, 0, sizeof(*ip6));
+	ulen = seg6_udp(ip6 + 1, seq);
+	ip6->version = 6;
+	ip6->hop_limit = 64;
+	ip6->nexthdr = IPPROTO_UDP;
+	ip6->payload_len = htons(ulen);
+	seg6_addr(&ip6->saddr, src);
+	seg6_addr(&ip6->daddr, dst);
+	return sizeof(*ip6) + ulen;
+}
+
 /* Send a complete IPv6 packet from the current netns. */
 static inline int seg6_send(const void *pkt, size_t len)
 {

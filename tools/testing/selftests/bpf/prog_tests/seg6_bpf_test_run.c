@@ -139,11 +139,10 @@ static void test_helpers(struct test_seg6_bpf *skel, int fd)
 
 static void test_actions(struct test_seg6_bpf *skel, int fd)
 {
-	char pkt[512], inner[128], udp[64];
+	char pkt[512], inner[128];
 	const char * const outer[] = { "fc00::b", "fc00::ee" };
 	struct ipv6_sr_hdr *b6 = (void *)skel->bss->b6_srh;
-	struct ipv6hdr *in6 = (void *)inner;
-	size_t len = srv6_udp(pkt, 3), ulen;
+	size_t len = srv6_udp(pkt, 3), inner_len;
 	struct run r;
 
 	seg6_addr((struct in6_addr *)&skel->bss->nh6, "fd02::2");
@@ -161,22 +160,14 @@ static void test_actions(struct test_seg6_bpf *skel, int fd)
 	ASSERT_EQ(r.res.table, 100, "End.T table");
 
 	/* End.DT6: data_out is the decapsulated inner packet */
-	ulen = seg6_udp(udp, 4);
-	memset(in6, 0, sizeof(*in6));
-	in6->version = 6;
-	in6->hop_limit = 64;
-	in6->nexthdr = IPPROTO_UDP;
-	in6->payload_len = htons(ulen);
-	seg6_addr(&in6->saddr, "fd01::1");
-	seg6_addr(&in6->daddr, "fc00::d2");
-	memcpy(in6 + 1, udp, ulen);
-	len = seg6_build(pkt, "fd01::1", outer, 2, IPPROTO_IPV6, inner, sizeof(*in6) + ulen);
+	inner_len = seg6_ipv6_udp(inner, "fd01::1", "fc00::d2", 4);
+	len = seg6_build(pkt, "fd01::1", outer, 2, IPPROTO_IPV6, inner, inner_len);
 	skel->bss->mode = MODE_END_DT6;
 	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
 	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DT6 verdict");
 	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_DT6, "End.DT6");
 	ASSERT_EQ(r.res.table, 100, "End.DT6 table");
-	if (ASSERT_EQ(r.out_len, sizeof(*in6) + ulen, "inner packet out"))
+	if (ASSERT_EQ(r.out_len, inner_len, "inner packet out"))
 		ASSERT_OK(memcmp(r.out, inner, r.out_len), "inner bytes");
 
 	/* End.B6.Encaps: outer IPv6 + the given SRH, then the packet */
@@ -215,9 +206,9 @@ static void test_actions(struct test_seg6_bpf *skel, int fd)
 /* What the data path drops before the program gives BPF_DROP, unrun. */
 static void test_pre_program_drops(struct test_seg6_bpf *skel, int fd)
 {
-	char pkt[512], udp[64];
+	char pkt[512];
 	struct ipv6hdr *ip6 = (void *)pkt;
-	size_t len, ulen;
+	size_t len;
 	struct run r;
 
 	skel->bss->mode = MODE_OK;
@@ -249,14 +240,8 @@ static void test_pre_program_drops(struct test_seg6_bpf *skel, int fd)
 	ASSERT_OK(test_run(fd, pkt, len - 20, &r), "test_run");
 	ASSERT_EQ(r.retval, BPF_DROP, "truncated");
 
-	/* plain IPv6/UDP, no SRH */
-	ulen = seg6_udp(udp, 11);
-	memset(ip6, 0, sizeof(*ip6));
-	ip6->version = 6;
-	ip6->nexthdr = IPPROTO_UDP;
-	ip6->payload_len = htons(ulen);
-	memcpy(ip6 + 1, udp, ulen);
-	ASSERT_OK(test_run(fd, pkt, sizeof(*ip6) + ulen, &r), "test_run");
+	len = seg6_ipv6_udp(pkt, "fd01::1", FINAL, 11);
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
 	ASSERT_EQ(r.retval, BPF_DROP, "no SRH");
 	ASSERT_EQ(skel->bss->runs, 0, "program never ran");
 }
@@ -283,9 +268,10 @@ static void test_pad1(struct test_seg6_bpf *skel, int fd)
 static void test_bad_args(int fd)
 {
 	char pkt[512], ctx[sizeof(struct seg6_local_bpf_test)] = {};
-	size_t len = srv6_udp(pkt, 12);
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len);
 
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt);
+
+	opts.data_size_in = srv6_udp(pkt, 12);
 	opts.ctx_in = ctx;
 	opts.ctx_size_in = sizeof(ctx);
 	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -EINVAL, "ctx_in");
@@ -299,7 +285,7 @@ static void test_bad_args(int fd)
 	opts.batch_size = 0;
 	opts.data_size_in = sizeof(struct ipv6hdr) - 1;
 	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -EINVAL, "shorter than IPv6");
-	opts.data_size_in = len;
+	opts.data_size_in = srv6_udp(pkt, 12);
 	opts.ctx_out = ctx;
 	opts.ctx_size_out = 4;
 	ASSERT_EQ(bpf_prog_test_run_opts(fd, &opts), -ENOSPC, "ctx_out too small");
@@ -309,10 +295,11 @@ static void test_bad_args(int fd)
 static void test_repeat(struct test_seg6_bpf *skel, int fd)
 {
 	char pkt[512], out[512];
-	size_t len = srv6_udp(pkt, 13);
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = len,
-		    .data_out = out, .data_size_out = sizeof(out), .repeat = 10000);
 
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 10000);
+
+	opts.data_size_in = srv6_udp(pkt, 13);
 	skel->bss->mode = MODE_OK;
 	skel->bss->runs = 0;
 	if (!ASSERT_OK(bpf_prog_test_run_opts(fd, &opts), "test_run"))
@@ -385,13 +372,27 @@ static size_t fuzz_packet(__u8 *pkt, size_t max)
 		((struct ipv6hdr *)pkt)->payload_len = htons(len - 40);
 	}
 	switch (rnd(10)) {	/* one mutation, sometimes none */
-	case 0: srh->hdrlen = rnd(256); break;
-	case 1: srh->segments_left = rnd(256); break;
-	case 2: srh->first_segment = rnd(256); break;
-	case 3: pkt[48 + n * 16 + (tlvs ? rnd(tlvs) : 0)] = rnd(256); break;
-	case 4: len = 40 + rnd(len - 40); break;
-	case 5: ((struct ipv6hdr *)pkt)->payload_len = htons(rnd(len)); break;
-	case 6: pkt[rnd(len)] = random(); break;
+	case 0:
+		srh->hdrlen = rnd(256);
+		break;
+	case 1:
+		srh->segments_left = rnd(256);
+		break;
+	case 2:
+		srh->first_segment = rnd(256);
+		break;
+	case 3:			/* a TLV type or length */
+		pkt[48 + n * 16 + (tlvs ? rnd(tlvs) : 0)] = rnd(256);
+		break;
+	case 4:			/* truncation */
+		len = 40 + rnd(len - 40);
+		break;
+	case 5:
+		((struct ipv6hdr *)pkt)->payload_len = htons(rnd(len));
+		break;
+	case 6:
+		pkt[rnd(len)] = random();
+		break;
 	}
 	return len < max ? len : max;
 }
