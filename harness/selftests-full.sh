@@ -15,14 +15,15 @@ SELFTESTS=$SRC/tools/testing/selftests/bpf
 t0=$(date +%s)
 # Upstream's BPF programs need the kernel types its own config enables
 # (MPTCP, netfilter, ...): build that kernel, with ours on top, apart.
-BUILD=$OUT/build-full LENIENT_CONFIG="$SELFTESTS/config $SELFTESTS/config.vm" \
+BUILD=$OUT/build-full \
+	LENIENT_CONFIG="$SELFTESTS/config $SELFTESTS/config.$(uname -m) $SELFTESTS/config.vm" \
 	"$ROOT/harness/kernel.sh"
 BUILD=$OUT/build-full
 step "building the full tools/testing/selftests/bpf into $FULL"
 mkdir -p "$FULL"
 # shellcheck disable=SC2086
 make -s -C "$SRC/tools/testing/selftests/bpf" -j"$JOBS" OUTPUT="$FULL" \
-	VMLINUX_BTF="$BUILD/vmlinux" CC="ccache gcc" $LLVM test_progs
+	VMLINUX_BTF="$BUILD/vmlinux" KDIR="$BUILD" CC="ccache gcc" $LLVM test_progs
 say "    built in $(since "$t0") s"
 
 ours=$(git -C "$ROOT" ls-files -- 'tools/testing/selftests/bpf/prog_tests/*.c' |

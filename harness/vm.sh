@@ -29,7 +29,7 @@ else
 fi
 
 APPEND="console=ttyS0 root=hostroot rootfstype=9p ro panic=-1 oops=panic"
-APPEND+=" rootflags=trans=virtio,version=9p2000.L,msize=524288,cache=loose"
+APPEND+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 APPEND+=" init=$ROOT/harness/vm/init SEG6_RUN=$RUNDIR SEG6_INTERACTIVE=$interactive"
 APPEND+=" ${VM_APPEND:-}"
 
