@@ -5,6 +5,13 @@
 
 H := harness
 
+# DEBUG=1: build and test the kernel with KASAN, lockdep, kmemleak and
+# UBSAN (harness/config/debug.config) in out/build-debug.
+ifeq ($(DEBUG),1)
+export BUILD := $(CURDIR)/out/build-debug
+export EXTRA_CONFIG := $(CURDIR)/harness/config/debug.config
+endif
+
 .PHONY: help deps tree kernel selftests check demo vm selftests-full clean
 
 help:
@@ -26,7 +33,8 @@ kernel: tree
 selftests: kernel
 	@$(H)/selftests.sh
 
-## check           run every test in the VM; TAP in out/check/results.tap (T=<glob> selects)
+## check           run every test in the VM; TAP in out/check/results.tap (T=<glob> selects,
+##                 DEBUG=1 uses the KASAN/lockdep/kmemleak/UBSAN kernel)
 check: selftests
 	@$(H)/check.sh
 

@@ -16,7 +16,7 @@ ST=$OUT/selftests
 CHECK=$OUT/check
 RUN=$CHECK/run
 TAP=$CHECK/results.tap
-SPLATS='BUG:|WARNING:|Oops|KASAN|kmemleak|UBSAN|Kernel panic|general protection fault|rcu.*stall|INFO: task .* blocked|Call Trace:'
+SPLATS='BUG:|WARNING:|Oops|KASAN|kmemleak: [0-9]+ new|unreferenced object|UBSAN|Kernel panic|general protection fault|rcu.*stall|INFO: task .* blocked|possible circular locking|Call Trace:'
 FILTER=${T:-*}
 PROG_TEST_TIMEOUT=300
 DEFAULT_TIMEOUT=120
@@ -45,6 +45,12 @@ export SEG6_ROOT=$ROOT SEG6_SRC=$SRC SEG6_BUILD=$BUILD SEG6_ST=$ST
 ${SEG6_FUZZ_SEED:+export SEG6_FUZZ_SEED=$SEG6_FUZZ_SEED}
 echo "seg6-bpf check: \$(uname -r) \$(uname -v)"
 bash "$ROOT/harness/vm/run-tests.sh" "$RUN/manifest"
+# a debug kernel: report leaks now, on the console the scan below reads
+if [ -w /sys/kernel/debug/kmemleak ]; then
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > /dev/console
+	echo "seg6-bpf check: kmemleak scan done" > /dev/console
+fi
 JOB
 }
 
