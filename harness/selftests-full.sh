@@ -17,6 +17,7 @@ t0=$(date +%s)
 # (MPTCP, netfilter, ...): build that kernel, with ours on top, apart.
 BUILD=$OUT/build-full \
 	LENIENT_CONFIG="$SELFTESTS/config $SELFTESTS/config.$(uname -m) $SELFTESTS/config.vm" \
+	EXTRA_CONFIG="$ROOT/harness/config/selftests-full.config" \
 	"$ROOT/harness/kernel.sh"
 BUILD=$OUT/build-full
 step "building the full tools/testing/selftests/bpf into $FULL"
