@@ -45,12 +45,14 @@ export SEG6_ROOT=$ROOT SEG6_SRC=$SRC SEG6_BUILD=$BUILD SEG6_ST=$ST
 ${SEG6_FUZZ_SEED:+export SEG6_FUZZ_SEED=$SEG6_FUZZ_SEED}
 echo "seg6-bpf check: \$(uname -r) \$(uname -v)"
 bash "$ROOT/harness/vm/run-tests.sh" "$RUN/manifest"
+rc=\$?
 # a debug kernel: report leaks now, on the console the scan below reads
 if [ -w /sys/kernel/debug/kmemleak ]; then
 	echo scan > /sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak > /dev/console
 	echo "seg6-bpf check: kmemleak scan done" > /dev/console
 fi
+exit \$rc
 JOB
 }
 
