@@ -108,16 +108,19 @@ static void seg6_bpf_state_reload(struct sk_buff *skb,
 				  struct seg6_bpf_srh_state *state)
 {
 	struct ipv6_sr_hdr *srh;
+	unsigned int off;
 
+	state->has_srh = false;
 	srh = seg6_get_srh(skb, 0);
-	state->has_srh = srh &&
-		!skb_ensure_writable(skb, (unsigned char *)srh - skb->data +
-					  ipv6_optlen(srh));
-	if (!state->has_srh)
+	if (!srh)
 		return;
-	srh = seg6_get_srh(skb, 0);
-	state->srhoff = (unsigned char *)srh - skb->data;
+	off = (unsigned char *)srh - skb->data;
+	if (skb_ensure_writable(skb, off + ipv6_optlen(srh)))
+		return;
+	srh = (struct ipv6_sr_hdr *)(skb->data + off);
+	state->srhoff = off;
 	state->hdrlen = srh->hdrlen << 3;
+	state->has_srh = true;
 	state->valid = true;
 }
 
