@@ -20,6 +20,8 @@ BUILD=$OUT/build-full \
 	EXTRA_CONFIG="$ROOT/harness/config/selftests-full.config" \
 	"$ROOT/harness/kernel.sh"
 BUILD=$OUT/build-full
+# bpf_testmod.ko links against the kernel's Module.symvers
+make -s -C "$SRC" O="$BUILD" CC="ccache gcc" -j"$JOBS" modules
 step "building the full tools/testing/selftests/bpf into $FULL"
 mkdir -p "$FULL"
 # shellcheck disable=SC2086
