@@ -28,62 +28,17 @@ struct env {
 	__u32 seq;
 };
 
+static const struct seg6_topo topo = { NS_SRC, NS_SR, NS_DST };
+
 static int setup_topology(void)
 {
-	SYS(fail, "ip netns add " NS_SRC);
-	SYS(fail, "ip netns add " NS_SR);
-	SYS(fail, "ip netns add " NS_DST);
-	SYS(fail, "ip link add s0 netns " NS_SRC " type veth peer name r0 netns " NS_SR);
-	SYS(fail, "ip link add r1 netns " NS_SR " type veth peer name d0 netns " NS_DST);
-	SYS(fail, "ip -n " NS_SRC " addr add fd01::1/64 dev s0 nodad");
-	SYS(fail, "ip -n " NS_SR " addr add fd01::2/64 dev r0 nodad");
-	SYS(fail, "ip -n " NS_SR " addr add fd02::1/64 dev r1 nodad");
-	SYS(fail, "ip -n " NS_DST " addr add fd02::2/64 dev d0 nodad");
-	SYS(fail, "ip -n " NS_SRC " link set s0 up");
-	SYS(fail, "ip -n " NS_SR " link set r0 up");
-	SYS(fail, "ip -n " NS_SR " link set r1 up");
-	SYS(fail, "ip -n " NS_DST " link set d0 up");
-	SYS(fail, "ip netns exec " NS_SR " sysctl -qw net.ipv6.conf.all.forwarding=1");
-	SYS(fail, "ip -n " NS_SRC " -6 route add fc00::/16 via fd01::2");
+	if (seg6_topo_setup(&topo))
+		return -1;
 	SYS(fail, "ip -n " NS_SR " -6 route add " IN_MAIN " via fd02::2");
 	SYS(fail, "ip -n " NS_SR " -6 route add " IN_T100 " via fd02::2 table 100");
-	/* resolve neighbours once so that no test waits for NDP */
-	SYS(fail, "ip netns exec " NS_SRC " ping -6 -c1 -W5 fd01::2 >/dev/null");
-	SYS(fail, "ip netns exec " NS_SR " ping -6 -c1 -W5 fd02::2 >/dev/null");
 	return 0;
 fail:
 	return -1;
-}
-
-static void cleanup_topology(void)
-{
-	SYS_NOFAIL("ip netns del " NS_SRC);
-	SYS_NOFAIL("ip netns del " NS_SR);
-	SYS_NOFAIL("ip netns del " NS_DST);
-}
-
-static int in_netns(const char *ns, int (*fn)(void *), void *arg)
-{
-	struct nstoken *tok = open_netns(ns);
-	int ret;
-
-	if (!ASSERT_OK_PTR(tok, ns))
-		return -1;
-	ret = fn(arg);
-	close_netns(tok);
-	return ret;
-}
-
-struct send_arg {
-	const void *pkt;
-	size_t len;
-};
-
-static int do_send(void *arg)
-{
-	struct send_arg *a = arg;
-
-	return seg6_send(a->pkt, a->len);
 }
 
 /*
@@ -95,15 +50,14 @@ static ssize_t send_through(struct env *env, int mode, const char *final,
 {
 	const char * const segs[] = { SID, final };
 	char pkt[512], udp[64];
-	struct send_arg a = { pkt };
-	size_t ulen;
+	size_t ulen, len;
 
 	env->seq++;
 	env->skel->bss->mode = mode;
 	memset(env->skel->bss->rc, 0x55, sizeof(env->skel->bss->rc));
 	ulen = seg6_udp(udp, env->seq);
-	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen);
-	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
+	len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen);
+	if (!ASSERT_OK(seg6_send_from(NS_SRC, pkt, len), "send"))
 		return -1;
 	return seg6_capture(env->cap_fd, env->seq, out, outlen, wait_ms);
 }
@@ -128,21 +82,7 @@ static void check_addr(const struct in6_addr *got, const char *want, const char 
 
 static long route_errors(void)
 {
-	char line[512];
-	long errors = -1;
-	FILE *p;
-
-	p = popen("ip -n " NS_SR " -s -6 route show " SID, "r");
-	if (!p)
-		return -1;
-	while (fgets(line, sizeof(line), p)) {
-		char *e = strstr(line, "errors ");
-
-		if (e)
-			errors = strtol(e + 7, NULL, 10);
-	}
-	pclose(p);
-	return errors;
+	return seg6_route_errors(NS_SR, SID);
 }
 
 static void test_ok(struct env *env)
@@ -228,18 +168,17 @@ static void test_tlv_remove(struct env *env)
 	static const __u8 tlv[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
 	const char * const segs[] = { SID, IN_MAIN };
 	char pkt[512], udp[64], buf[512];
-	struct send_arg a = { pkt };
 	struct ipv6_sr_hdr *srh;
-	size_t ulen, n;
+	size_t ulen, len, n;
 
 	/* an SRH that carries one 8-byte TLV */
 	env->seq++;
 	env->skel->bss->mode = MODE_TLV_REMOVE;
 	ulen = seg6_udp(udp + 8, env->seq);
 	memcpy(udp, tlv, 8);
-	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen + 8);
+	len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp, ulen + 8);
 	srh_of(pkt)->hdrlen = 5;
-	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
+	if (!ASSERT_OK(seg6_send_from(NS_SRC, pkt, len), "send"))
 		return;
 	n = seg6_capture(env->cap_fd, env->seq, buf, sizeof(buf), GOT);
 	ASSERT_EQ(env->skel->bss->rc[0], 0, "adjust_srh -8");
@@ -306,18 +245,17 @@ static void test_end_dt6(struct env *env)
 {
 	const char * const segs[] = { SID, "fc00::ee" };
 	char inner[128], pkt[512], buf[512];
-	struct send_arg a = { pkt };
-	size_t inner_len;
+	size_t inner_len, len;
 	ssize_t n;
 
 	/* inner IPv6/UDP to IN_T100 behind an outer SRH whose last segment
 	 * is the decapsulating SID
 	 */
 	inner_len = seg6_ipv6_udp(inner, "fd01::1", IN_T100, ++env->seq);
-	a.len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_IPV6, inner, inner_len);
+	len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_IPV6, inner, inner_len);
 	env->skel->bss->table = 100;
 	env->skel->bss->mode = MODE_END_DT6;
-	if (!ASSERT_OK(in_netns(NS_SRC, do_send, &a), "send"))
+	if (!ASSERT_OK(seg6_send_from(NS_SRC, pkt, len), "send"))
 		return;
 	n = seg6_capture(env->cap_fd, env->seq, buf, sizeof(buf), GOT);
 	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.DT6");
@@ -423,10 +361,8 @@ void test_seg6_bpf(void)
 	if (!ASSERT_OK(seg6_bpf_route_add(&r, msg, sizeof(msg)), msg))
 		goto out;
 	close_netns(tok);
-	tok = open_netns(NS_DST);
-	env.cap_fd = seg6_capture_open("d0");
-	close_netns(tok);
 	tok = NULL;
+	env.cap_fd = seg6_capture_open_in(NS_DST, "d0");
 	if (!ASSERT_GE(env.cap_fd, 0, "capture"))
 		goto out;
 
@@ -463,5 +399,5 @@ out:
 	if (env.cap_fd >= 0)
 		close(env.cap_fd);
 	test_seg6_bpf__destroy(env.skel);
-	cleanup_topology();
+	seg6_topo_cleanup(&topo);
 }

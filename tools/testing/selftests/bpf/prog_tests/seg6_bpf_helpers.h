@@ -290,6 +290,97 @@ static inline int seg6_capture_open(const char *dev)
 	return fd;
 }
 
+/*
+ * The three-namespace line of the data-path tests:
+ *
+ *   src (s0 fd01::1) --- (r0 fd01::2) sr (r1 fd02::1) --- (d0 fd02::2) dst
+ *
+ * src routes fc00::/16 to sr, which forwards; each test adds its SID and
+ * the routes of its final segments in sr.
+ */
+struct seg6_topo {
+	const char *src, *sr, *dst;
+};
+
+static inline int seg6_topo_setup(const struct seg6_topo *t)
+{
+	SYS(fail, "ip netns add %s", t->src);
+	SYS(fail, "ip netns add %s", t->sr);
+	SYS(fail, "ip netns add %s", t->dst);
+	SYS(fail, "ip link add s0 netns %s type veth peer name r0 netns %s", t->src, t->sr);
+	SYS(fail, "ip link add r1 netns %s type veth peer name d0 netns %s", t->sr, t->dst);
+	SYS(fail, "ip -n %s addr add fd01::1/64 dev s0 nodad", t->src);
+	SYS(fail, "ip -n %s addr add fd01::2/64 dev r0 nodad", t->sr);
+	SYS(fail, "ip -n %s addr add fd02::1/64 dev r1 nodad", t->sr);
+	SYS(fail, "ip -n %s addr add fd02::2/64 dev d0 nodad", t->dst);
+	SYS(fail, "ip -n %s link set s0 up", t->src);
+	SYS(fail, "ip -n %s link set r0 up", t->sr);
+	SYS(fail, "ip -n %s link set r1 up", t->sr);
+	SYS(fail, "ip -n %s link set d0 up", t->dst);
+	SYS(fail, "ip netns exec %s sysctl -qw net.ipv6.conf.all.forwarding=1", t->sr);
+	SYS(fail, "ip -n %s -6 route add fc00::/16 via fd01::2", t->src);
+	/* resolve neighbours once so that no test waits for NDP */
+	SYS(fail, "ip netns exec %s ping -6 -c1 -W5 fd01::2 >/dev/null", t->src);
+	SYS(fail, "ip netns exec %s ping -6 -c1 -W5 fd02::2 >/dev/null", t->sr);
+	return 0;
+fail:
+	return -1;
+}
+
+static inline void seg6_topo_cleanup(const struct seg6_topo *t)
+{
+	SYS_NOFAIL("ip netns del %s", t->src);
+	SYS_NOFAIL("ip netns del %s", t->sr);
+	SYS_NOFAIL("ip netns del %s", t->dst);
+}
+
+/* Send a complete IPv6 packet from netns @ns. */
+static inline int seg6_send_from(const char *ns, const void *pkt, size_t len)
+{
+	struct nstoken *tok = open_netns(ns);
+	int err;
+
+	if (!ASSERT_OK_PTR(tok, ns))
+		return -1;
+	err = seg6_send(pkt, len);
+	close_netns(tok);
+	return err;
+}
+
+/* seg6_capture_open() on @dev of netns @ns */
+static inline int seg6_capture_open_in(const char *ns, const char *dev)
+{
+	struct nstoken *tok = open_netns(ns);
+	int fd;
+
+	if (!ASSERT_OK_PTR(tok, ns))
+		return -1;
+	fd = seg6_capture_open(dev);
+	close_netns(tok);
+	return fd;
+}
+
+/* The errors counter of route @sid in netns @ns (counters on), or -1 */
+static inline long seg6_route_errors(const char *ns, const char *sid)
+{
+	char cmd[128], line[512];
+	long errors = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ip -n %s -s -6 route show %s", ns, sid);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		char *e = strstr(line, "errors ");
+
+		if (e)
+			errors = strtol(e + 7, NULL, 10);
+	}
+	pclose(p);
+	return errors;
+}
+
 /* Does @pkt (an IPv6 packet) end with the test payload of @seq? */
 static inline bool seg6_is_ours(const void *pkt, size_t len, __u32 seq)
 {
