@@ -21,6 +21,7 @@
 int mode;
 long rc[3];
 int runs;
+int other_runs;
 struct in6_addr nh6;
 __u32 table;
 /* SRH of End.B6 / End.B6.Encaps: two segments, filled by user space. */
@@ -116,6 +117,7 @@ int seg6_test(struct __sk_buff *skb)
 SEC("lwt_seg6local")
 int seg6_test_other(struct __sk_buff *skb)
 {
+	other_runs++;
 	return BPF_OK;
 }
 
