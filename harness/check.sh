@@ -95,8 +95,8 @@ report() {
 		say "---- VM console (last 60 lines) ----"
 		tail -n 60 "$RUN/console.log" >&2
 	fi
-	# what tests report besides pass/fail: benchmark figures, fuzz seeds
-	cat "$RUN"/logs/*.log 2>/dev/null | grep -hE '^(bench|fuzz): ' | sed 's/^/    /' >&2 || true
+	# what tests report besides pass/fail: benchmark figures, fuzz seeds, churn
+	cat "$RUN"/logs/*.log 2>/dev/null | grep -hE '^(bench|fuzz|churn): ' | sed 's/^/    /' >&2 || true
 	echo "$passed passed, $failed failed" >> "$TAP"
 	cat "$TAP"
 	[ "$failed" = 0 ]

@@ -8,7 +8,8 @@
 # `make selftests-full`.
 #
 # Called by harness/selftests.sh with SRC, BUILD, ST, OUR_TESTS, OUR_PROGS,
-# OUR_SAMPLES (samples/bpf/*.bpf.c) and UPSTREAM_PROGS set.
+# OUR_SAMPLES (samples/bpf/*.bpf.c), OUR_TOOLS (the other samples/bpf/*.c,
+# user space linked with the in-tree libbpf) and UPSTREAM_PROGS set.
 
 CLANG		?= clang-19
 BPFDIR		:= $(SRC)/tools/lib/bpf
@@ -44,10 +45,12 @@ BPF_CFLAGS	:= -g -O2 -Wall -Werror --target=bpf -mcpu=v3 -D__TARGET_ARCH_x86 \
 BPF_OBJS	:= $(patsubst %,$(ST)/%.bpf.o,$(OUR_PROGS) $(UPSTREAM_PROGS))
 SKELS		:= $(patsubst %,$(ST)/%.skel.h,$(OUR_PROGS))
 SAMPLE_OBJS	:= $(patsubst %,$(ST)/samples/%.bpf.o,$(OUR_SAMPLES))
+SAMPLE_SKELS	:= $(patsubst %,$(ST)/samples/%.skel.h,$(OUR_SAMPLES))
+TOOLS		:= $(patsubst %,$(ST)/samples/%,$(OUR_TOOLS))
 TEST_OBJS	:= $(patsubst %,$(ST)/prog_tests/%.test.o,$(OUR_TESTS))
 FRAMEWORK_OBJS	:= $(patsubst %,$(ST)/%.o,$(FRAMEWORK))
 
-all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS)
+all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -74,7 +77,13 @@ $(ST)/samples/%.bpf.o: $(SRC)/samples/bpf/%.bpf.c $(VMLINUX_H) $(LIBBPF_A)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(ST)/%.skel.h: $(ST)/%.bpf.o $(BPFTOOL)
-	$(BPFTOOL) gen skeleton $< name $* > $@
+	$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
+
+# Sample tools include the skeletons of the sample programs they load.
+$(ST)/samples/%: $(SRC)/samples/bpf/%.c $(wildcard $(SRC)/samples/bpf/*.h) \
+		$(SAMPLE_SKELS) $(LIBBPF_A)
+	mkdir -p $(@D)
+	$(CC) $(CFLAGS) -I$(ST)/samples -I$(SRC)/samples/bpf $< $(LIBBPF_A) $(LDLIBS) -o $@
 
 # The runner's test table: one DEFINE_TEST per test entry point in our files.
 $(TESTS_HDR): $(patsubst %,$(SELFTESTS)/prog_tests/%.c,$(OUR_TESTS)) | $(ST)/prog_tests

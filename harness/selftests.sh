@@ -11,9 +11,9 @@ ST=$OUT/selftests
 # Upstream programs our harness tests run (built from out/linux, not copied).
 UPSTREAM_PROGS="test_lwt_seg6local"
 
-# Names (no extension) of our files matching a pattern.
+# Names (no extension) of our files matching git pathspecs.
 ours() {
-	git -C "$ROOT" ls-files --cached --others --exclude-standard -- "$1" |
+	git -C "$ROOT" ls-files --cached --others --exclude-standard -- "$@" |
 		xargs -r -n1 basename | sed 's/\.bpf\.c$//; s/\.c$//' | paste -sd' '
 }
 
@@ -24,5 +24,6 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 	CLANG="$CLANG" CC="ccache gcc" OUR_TESTS="$(ours 'tools/testing/selftests/bpf/prog_tests/*.c')" \
 	OUR_PROGS="$(ours 'tools/testing/selftests/bpf/progs/*.c')" \
 	OUR_SAMPLES="$(ours 'samples/bpf/*.bpf.c')" \
+	OUR_TOOLS="$(ours 'samples/bpf/*.c' ':(exclude)samples/bpf/*.bpf.c')" \
 	UPSTREAM_PROGS="$UPSTREAM_PROGS"
 say "    built in $(since "$t0") s"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Programs loaded by iproute2 in prog_tests/seg6_bpf_iproute2.c; iproute2
- * picks a program by its ELF section.
+/* Programs loaded by iproute2 in prog_tests/seg6_bpf_iproute2.c and by
+ * samples/bpf/seg6bpf in harness/tests/seg6bpf_cli.sh; both pick a program
+ * by its ELF section.  xdp_pass is the wrong type for an End.BPF route.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -15,6 +16,12 @@ SEC("end_drop")
 int drop_prog(struct __sk_buff *skb)
 {
 	return BPF_DROP;
+}
+
+SEC("xdp")
+int xdp_pass(struct xdp_md *ctx)
+{
+	return XDP_PASS;
 }
 
 char _license[] SEC("license") = "GPL";

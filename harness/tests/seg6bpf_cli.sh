@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 120
+#
+# samples/bpf/seg6bpf on a live SID: bad usage exits 2 with the usage text,
+# refusals exit 1 with the kernel's (or libbpf's) reason and leave nothing
+# behind, attach/show/replace/detach drive real traffic, and a program
+# attached by iproute2 and by seg6bpf behaves and shows the same.
+#
+#   src (fd01::1) --- sr (SID fc00::a) --- dst (fc00::d1)
+#
+# src reaches fc00::d1 with an inline SRH <fc00::a, fc00::d1> (the SID is
+# routed like the rest of fc00::/16), so a ping crosses End.BPF on sr;
+# replies come back as plain IPv6.
+set -u
+BIN=$SEG6_ST/samples/seg6bpf
+OBJ=$SEG6_ST/seg6_bpf_iproute2.bpf.o
+SID=fc00::a
+# `ip netns exec` mounts a fresh /sys, hiding /sys/fs/bpf: pin elsewhere
+BPFFS=$(mktemp -d)
+PIN=$BPFFS/seg6bpf_cli
+failures=0
+
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; failures=$((failures + 1)); }
+sr() { ip netns exec t_sr "$@"; }
+
+cleanup() {
+	for ns in t_src t_sr t_dst; do ip netns del "$ns" 2>/dev/null; done
+	umount "$BPFFS" 2>/dev/null
+	rmdir "$BPFFS"
+}
+trap cleanup EXIT
+
+topology() {
+	ip netns add t_src && ip netns add t_sr && ip netns add t_dst &&
+	ip link add s0 netns t_src type veth peer name r0 netns t_sr &&
+	ip link add r1 netns t_sr type veth peer name d0 netns t_dst &&
+	ip -n t_src addr add fd01::1/64 dev s0 nodad &&
+	ip -n t_sr addr add fd01::2/64 dev r0 nodad &&
+	ip -n t_sr addr add fd02::1/64 dev r1 nodad &&
+	ip -n t_dst addr add fd02::2/64 dev d0 nodad &&
+	ip -n t_dst addr add fc00::d1/128 dev lo &&
+	for l in "t_src s0" "t_sr r0" "t_sr r1" "t_dst d0" "t_dst lo"; do
+		ip -n ${l% *} link set ${l#* } up || return 1
+	done &&
+	sr sysctl -qw net.ipv6.conf.all.forwarding=1 &&
+	ip netns exec t_dst sysctl -qw net.ipv6.conf.all.seg6_enabled=1 &&
+	ip netns exec t_dst sysctl -qw net.ipv6.conf.d0.seg6_enabled=1 &&
+	ip -n t_src -6 route add fc00::/16 via fd01::2 dev s0 &&
+	ip -n t_src -6 route add fc00::d1/128 encap seg6 mode inline segs $SID \
+		via fd01::2 dev s0 &&
+	ip -n t_sr -6 route add fc00::d1/128 via fd02::2 &&
+	ip -n t_dst -6 route add fd01::/64 via fd02::1
+}
+
+# expect_exit STATUS PATTERN -- ARGS: seg6bpf ARGS (in sr) exits STATUS and
+# its stderr matches PATTERN (a grep -E regex)
+expect_exit() {
+	local want=$1 pattern=$2 got err
+	shift 3
+	err=$(sr "$BIN" "$@" 2>&1 >/dev/null)
+	got=$?
+	if [ "$got" = "$want" ] && grep -qE -- "$pattern" <<<"$err"; then
+		ok "seg6bpf $* -> $got: $(head -n1 <<<"$err")"
+	else
+		bad "seg6bpf $* -> exit $got (want $want), stderr: $err"
+	fi
+}
+
+no_route() {
+	if [ -z "$(ip -n t_sr -6 route show $SID)" ]; then ok "no route left: $1"
+	else bad "route left behind: $1: $(ip -n t_sr -6 route show $SID)"; fi
+}
+
+ping_through() {
+	ip netns exec t_src ping -6 -c1 -W2 fc00::d1 >/dev/null 2>&1
+}
+
+expect_ping() {
+	if [ "$1" = pass ] && ping_through; then ok "$2: traffic passes"
+	elif [ "$1" = drop ] && ! ping_through; then ok "$2: traffic dropped"
+	else bad "$2: expected traffic to $1"; fi
+}
+
+topology || { echo "not ok - topology"; exit 1; }
+ip netns exec t_src ping -6 -c1 -W5 fd01::2 >/dev/null
+sr ping -6 -c1 -W5 fd02::2 >/dev/null
+
+# usage errors: exit 2, usage on stderr
+expect_exit 2 'Usage:' --
+expect_exit 2 "unknown command 'frob'" -- frob $SID
+expect_exit 2 "bad SID 'fc00::zz'" -- attach fc00::zz dev r0 obj "$OBJ" prog end_pass
+expect_exit 2 "bad SID prefix length" -- attach $SID/129 dev r0 obj "$OBJ" prog end_pass
+expect_exit 2 'needs dev, obj and prog' -- attach $SID dev r0 obj "$OBJ"
+expect_exit 2 "'dev' needs a value" -- detach $SID dev
+expect_exit 2 "'dev' given twice" -- detach $SID dev r0 dev r1
+expect_exit 2 "unexpected 'o'" -- attach $SID dev r0 o "$OBJ" prog end_pass
+expect_exit 2 "unexpected 'obj'" -- detach $SID dev r0 obj "$OBJ"
+expect_exit 2 "bad table '-1'" -- attach $SID dev r0 obj "$OBJ" prog end_pass table -1
+expect_exit 2 "bad table '0'" -- show table 0
+expect_exit 2 "needs a SID" -- detach
+if sr "$BIN" --help | grep -q '^Usage:'; then ok "--help on stdout, exit 0"
+else bad "--help"; fi
+no_route "after usage errors"
+
+# refusals: exit 1 with the reason, nothing left behind
+expect_exit 1 "unknown device 'nope0'" -- attach $SID dev nope0 obj "$OBJ" prog end_pass
+expect_exit 1 "no program 'nope' in" -- attach $SID dev r0 obj "$OBJ" prog nope
+expect_exit 1 "cannot open" -- attach $SID dev r0 obj /nonexistent.o prog end_pass
+expect_exit 1 "fd is not a BPF_PROG_TYPE_LWT_SEG6LOCAL program" -- \
+	attach $SID dev r0 obj "$OBJ" prog xdp_pass
+no_route "after wrong program type"
+expect_exit 1 "no End.BPF route for this SID and device" -- \
+	replace $SID dev r0 obj "$OBJ" prog end_pass
+expect_exit 1 "no End.BPF route for this SID and device" -- detach $SID dev r0
+expect_exit 1 "no End.BPF route for $SID" -- show $SID
+mount -t bpf bpf "$BPFFS" || bad "mount bpffs"
+expect_exit 1 "pin /nonexistent/dir" -- \
+	attach $SID dev r0 obj "$OBJ" prog end_pass pin /nonexistent/dir
+no_route "after failed pin"
+
+# attach, traffic, show, replace, detach
+expect_ping drop "no route yet"
+expect_exit 0 '^$' -- attach $SID dev r0 obj "$OBJ" prog end_pass count pin "$PIN"
+expect_ping pass "seg6bpf attach end_pass"
+show=$(sr "$BIN" show $SID)
+echo "$show" | sed 's/^/# /'
+if grep -qE "^$SID/128 dev r0 table 254 prog id [0-9]+ name pass_prog tag [0-9a-f]{16} attached as \".*seg6_bpf_iproute2.bpf.o:end_pass\"" <<<"$show" &&
+   grep -qE '^    packets [1-9][0-9]* bytes [1-9][0-9]* errors 0$' <<<"$show"; then
+	ok "show: program, tag and counters"
+else
+	bad "show output"
+fi
+[ -e "$PIN/prog" ] && ok "program pinned" || bad "program not pinned"
+expect_exit 1 "a route for this SID already exists" -- \
+	attach $SID dev r0 obj "$OBJ" prog end_drop
+expect_ping pass "duplicate attach left the first program"
+expect_exit 0 '^$' -- replace $SID dev r0 obj "$OBJ" prog end_drop
+expect_ping drop "seg6bpf replace end_drop"
+expect_exit 0 '^$' -- detach $SID dev r0 pin "$PIN"
+[ ! -e "$PIN" ] && ok "pins removed" || bad "pins left"
+no_route "after detach"
+
+# iproute2 and seg6bpf: the same program, the same behaviour and tag
+sr ip -6 route add $SID encap seg6local action End.BPF endpoint obj "$OBJ" \
+	sec end_drop dev r0
+expect_ping drop "iproute2 end_drop"
+ip_tag=$(sr "$BIN" show $SID | sed -n 's/.* tag \([0-9a-f]*\) .*/\1/p')
+expect_exit 0 '^$' -- replace $SID dev r0 obj "$OBJ" prog end_pass
+expect_ping pass "seg6bpf replaced iproute2's route"
+sr ip -6 route replace $SID encap seg6local action End.BPF endpoint obj "$OBJ" \
+	sec end_drop dev r0
+expect_ping drop "iproute2 replaced seg6bpf's route"
+expect_exit 0 '^$' -- detach $SID dev r0
+expect_exit 0 '^$' -- attach $SID dev r0 obj "$OBJ" prog end_drop
+expect_ping drop "seg6bpf end_drop"
+cli_tag=$(sr "$BIN" show $SID | sed -n 's/.* tag \([0-9a-f]*\) .*/\1/p')
+if [ -n "$ip_tag" ] && [ "$ip_tag" = "$cli_tag" ]; then ok "same program tag $ip_tag"
+else bad "tags differ: iproute2 '$ip_tag', seg6bpf '$cli_tag'"; fi
+if sr ip -6 route show $SID | grep -q "action End.BPF endpoint"; then
+	ok "iproute2 shows seg6bpf's route"
+else
+	bad "iproute2 does not show the route"
+fi
+sr ip -6 route del $SID
+no_route "iproute2 removed seg6bpf's route"
+
+echo "$failures failures"
+[ "$failures" = 0 ]

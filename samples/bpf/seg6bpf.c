@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * seg6bpf: attach, replace, detach and show SRv6 End.BPF routes through
+ * libbpf's bpf_seg6local_*() API.
+ *
+ * Exit status: 0 on success, 1 when the kernel or libbpf refuses (the reason
+ * is printed as given), 2 on bad usage.  A failed attach or replace leaves
+ * nothing behind: pins it made are removed again.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#define EXIT_USAGE 2
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+static const char *usage_text =
+	"Usage: seg6bpf attach  SID dev DEV obj FILE prog NAME [table N] [pin DIR] [count]\n"
+	"       seg6bpf replace SID dev DEV obj FILE prog NAME [table N] [pin DIR] [count]\n"
+	"       seg6bpf detach  SID dev DEV [table N] [pin DIR]\n"
+	"       seg6bpf show    [SID] [table N]\n"
+	"\n"
+	"SID is an IPv6 address with an optional /prefix length (default /128).\n"
+	"NAME is the program's function or section name in FILE; a section that\n"
+	"names no program type (as with iproute2) is loaded as lwt_seg6local.\n"
+	"pin DIR pins the program (DIR/prog) and its maps (DIR/<map>) on a bpffs;\n"
+	"detach with pin DIR removes them.  count keeps per-route counters.\n";
+
+struct cmd {
+	const char *verb;
+	struct bpf_seg6local_route route;
+	bool has_sid;
+	const char *sid;
+	const char *dev;
+	const char *obj;
+	const char *prog;
+	const char *pin;
+	bool counters;
+};
+
+static bool libbpf_quiet;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG || libbpf_quiet)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fputs("seg6bpf: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fputs(usage_text, stderr);
+	exit(EXIT_USAGE);
+}
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("seg6bpf: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static void parse_sid(struct cmd *c, const char *arg)
+{
+	char buf[INET6_ADDRSTRLEN + 5], *slash, *end;
+	unsigned long plen = 128;
+
+	if (strlen(arg) >= sizeof(buf))
+		usage("bad SID '%s'", arg);
+	memcpy(buf, arg, strlen(arg) + 1);
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		errno = 0;
+		plen = strtoul(slash + 1, &end, 10);
+		if (errno || end == slash + 1 || *end || plen < 1 || plen > 128)
+			usage("bad SID prefix length in '%s'", arg);
+	}
+	if (inet_pton(AF_INET6, buf, c->route.sid) != 1)
+		usage("bad SID '%s'", arg);
+	c->route.prefixlen = plen;
+	c->has_sid = true;
+	c->sid = arg;
+}
+
+static __u32 parse_table(const char *arg)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || !v || v > UINT_MAX || arg[0] == '-')
+		usage("bad table '%s'", arg);
+	return v;
+}
+
+/* Is @kw one of the space-separated words of @allowed? */
+static bool keyword_allowed(const char *allowed, const char *kw)
+{
+	size_t n = strlen(kw);
+	const char *p;
+
+	for (p = strstr(allowed, kw); n && p; p = strstr(p + 1, kw))
+		if ((p == allowed || p[-1] == ' ') && (!p[n] || p[n] == ' '))
+			return true;
+	return false;
+}
+
+/* Keyword arguments after the verb (and SID); each at most once */
+static void parse_options(struct cmd *c, int argc, char **argv,
+			  const char *allowed)
+{
+	const char **slot;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		const char *kw = argv[i];
+
+		if (!keyword_allowed(allowed, kw))
+			usage("unexpected '%s'", kw);
+		if (!strcmp(kw, "count")) {
+			c->counters = true;
+			continue;
+		}
+		if (i + 1 == argc)
+			usage("'%s' needs a value", kw);
+		if (!strcmp(kw, "table")) {
+			if (c->route.table)
+				usage("'table' given twice");
+			c->route.table = parse_table(argv[++i]);
+			continue;
+		}
+		slot = !strcmp(kw, "dev") ? &c->dev : !strcmp(kw, "obj") ? &c->obj :
+		       !strcmp(kw, "prog") ? &c->prog : !strcmp(kw, "pin") ? &c->pin :
+		       NULL;
+		if (!slot)
+			usage("unexpected '%s'", kw);
+		if (*slot)
+			usage("'%s' given twice", kw);
+		*slot = argv[++i];
+	}
+}
+
+static struct bpf_program *find_prog(struct bpf_object *obj, const char *name)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+
+	if (p)
+		return p;
+	bpf_object__for_each_program(p, obj)
+		if (!strcmp(bpf_program__section_name(p), name))
+			return p;
+	return NULL;
+}
+
+static void unpin_all(struct bpf_object *obj, const char *dir)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	unlink(path);
+	bpf_object__unpin_maps(obj, dir);
+	rmdir(dir);
+}
+
+static int pin_all(struct bpf_object *obj, struct bpf_program *prog,
+		   const char *dir)
+{
+	char path[PATH_MAX];
+
+	if (mkdir(dir, 0700))
+		return fail("pin %s: %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	if (bpf_program__pin(prog, path) || bpf_object__pin_maps(obj, dir)) {
+		unpin_all(obj, dir);
+		return fail("pin %s: %s", dir, strerror(errno));
+	}
+	return 0;
+}
+
+/* attach and replace: load the one program, pin, then set the route */
+static int cmd_set(struct cmd *c, bool replace)
+{
+	char errmsg[256] = "", name[256];
+
+	LIBBPF_OPTS(bpf_seg6local_opts, opts, .counters = c->counters,
+		    .prog_name = name, .errmsg = errmsg,
+		    .errmsg_sz = sizeof(errmsg));
+	struct bpf_program *prog, *p;
+	struct bpf_object *obj;
+	int err;
+
+	if (!c->dev || !c->obj || !c->prog)
+		usage("%s needs dev, obj and prog", c->verb);
+	c->route.ifindex = if_nametoindex(c->dev);
+	if (!c->route.ifindex)
+		return fail("unknown device '%s'", c->dev);
+
+	obj = bpf_object__open_file(c->obj, NULL);
+	if (!obj)
+		return fail("cannot open %s: %s", c->obj, strerror(errno));
+	prog = find_prog(obj, c->prog);
+	if (!prog) {
+		bpf_object__close(obj);
+		return fail("no program '%s' in %s", c->prog, c->obj);
+	}
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == prog);
+	/* sections that name no type (iproute2's "sec NAME") mean End.BPF */
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_UNSPEC)
+		bpf_program__set_type(prog, BPF_PROG_TYPE_LWT_SEG6LOCAL);
+	err = bpf_object__load(obj);
+	if (err) {
+		bpf_object__close(obj);
+		return fail("cannot load %s: %s", c->obj, strerror(-err));
+	}
+	if (c->pin && pin_all(obj, prog, c->pin)) {
+		bpf_object__close(obj);
+		return 1;
+	}
+
+	/* the name iproute2 gives: object file and section */
+	snprintf(name, sizeof(name), "%s:%s", c->obj,
+		 bpf_program__section_name(prog));
+	libbpf_quiet = true;
+	err = replace ? bpf_seg6local_replace(&c->route, bpf_program__fd(prog), &opts) :
+			bpf_seg6local_attach(&c->route, bpf_program__fd(prog), &opts);
+	if (err) {
+		if (c->pin)
+			unpin_all(obj, c->pin);
+		bpf_object__close(obj);
+		return fail("%s %s: %s", c->verb, c->sid, errmsg);
+	}
+	bpf_object__close(obj);
+	return 0;
+}
+
+/* detach does not know the maps' names: remove every pin in @dir */
+static int unpin_dir(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	return rmdir(dir) ? -errno : 0;
+}
+
+static int cmd_detach(struct cmd *c)
+{
+	char errmsg[256] = "";
+
+	LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = errmsg,
+		    .errmsg_sz = sizeof(errmsg));
+
+	if (!c->dev)
+		usage("detach needs dev");
+	c->route.ifindex = if_nametoindex(c->dev);
+	if (!c->route.ifindex)
+		return fail("unknown device '%s'", c->dev);
+	libbpf_quiet = true;
+	if (bpf_seg6local_detach(&c->route, &opts))
+		return fail("detach %s: %s", c->sid, errmsg);
+	if (c->pin && unpin_dir(c->pin))
+		return fail("detached, but cannot remove %s: %s", c->pin,
+			    strerror(errno));
+	return 0;
+}
+
+static void show_maps(__u32 prog_id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), ids[64], i;
+	int fd;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return;
+	info.nr_map_ids = ARRAY_SIZE(ids);
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_prog_get_info_by_fd(fd, &info, &len))
+		goto out;
+	printf("    maps:");
+	for (i = 0; i < info.nr_map_ids && i < ARRAY_SIZE(ids); i++) {
+		struct bpf_map_info minfo = {};
+		__u32 mlen = sizeof(minfo);
+		int mfd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (mfd >= 0 && !bpf_map_get_info_by_fd(mfd, &minfo, &mlen))
+			printf(" %u(%s)", ids[i], minfo.name);
+		if (mfd >= 0)
+			close(mfd);
+	}
+	printf("%s\n", info.nr_map_ids ? "" : " none");
+out:
+	close(fd);
+}
+
+static void show_prog(__u32 prog_id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd, i;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0 || bpf_prog_get_info_by_fd(fd, &info, &len)) {
+		printf(" prog id %u", prog_id);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	printf(" prog id %u name %s tag ", prog_id, info.name);
+	for (i = 0; i < BPF_TAG_SIZE; i++)
+		printf("%02x", info.tag[i]);
+	close(fd);
+}
+
+struct show_ctx {
+	const struct cmd *c;
+	int shown;
+};
+
+static int show_route(const struct bpf_seg6local_info *info, void *ctx)
+{
+	struct show_ctx *s = ctx;
+	char sid[INET6_ADDRSTRLEN], dev[IF_NAMESIZE] = "?";
+
+	if (s->c->has_sid &&
+	    (memcmp(info->route.sid, s->c->route.sid, sizeof(info->route.sid)) ||
+	     info->route.prefixlen != s->c->route.prefixlen))
+		return 0;
+	inet_ntop(AF_INET6, info->route.sid, sid, sizeof(sid));
+	if_indextoname(info->route.ifindex, dev);
+	printf("%s/%u dev %s table %u", sid, info->route.prefixlen, dev,
+	       info->route.table);
+	show_prog(info->prog_id);
+	printf(" attached as \"%s\"\n", info->prog_name);
+	if (info->has_counters)
+		printf("    packets %llu bytes %llu errors %llu\n",
+		       (unsigned long long)info->packets,
+		       (unsigned long long)info->bytes,
+		       (unsigned long long)info->errors);
+	show_maps(info->prog_id);
+	s->shown++;
+	return 0;
+}
+
+static int cmd_show(struct cmd *c)
+{
+	struct show_ctx s = { .c = c };
+	int err;
+
+	err = bpf_seg6local_list(c->route.table, show_route, &s);
+	if (err)
+		return fail("cannot list routes: %s", strerror(-err));
+	if (c->has_sid && !s.shown)
+		return fail("no End.BPF route for %s", c->sid);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd c = { .route.sz = sizeof(c.route) };
+	int first = 2;
+
+	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+			  !strcmp(argv[1], "help"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (argc < 2)
+		usage(NULL);
+	c.verb = argv[1];
+	libbpf_set_print(print_libbpf);
+
+	if (!strcmp(c.verb, "show")) {
+		if (argc > 2 && strcmp(argv[2], "table")) {
+			parse_sid(&c, argv[2]);
+			first = 3;
+		}
+		parse_options(&c, argc - first, argv + first, "table");
+		return cmd_show(&c);
+	}
+	if (argc < 3)
+		usage("%s needs a SID", c.verb);
+	parse_sid(&c, argv[2]);
+	first = 3;
+	if (!strcmp(c.verb, "attach") || !strcmp(c.verb, "replace")) {
+		parse_options(&c, argc - first, argv + first,
+			      "dev obj prog table pin count");
+		return cmd_set(&c, !strcmp(c.verb, "replace"));
+	}
+	if (!strcmp(c.verb, "detach")) {
+		parse_options(&c, argc - first, argv + first, "dev table pin");
+		return cmd_detach(&c);
+	}
+	usage("unknown command '%s'", c.verb);
+	return EXIT_USAGE;
+}
