@@ -20,6 +20,7 @@ enum seg6_test_mode {
 	MODE_END_B6,
 	MODE_END_B6_ENCAP,
 	MODE_TLV_REMOVE,
+	MODE_EVERY_HELPER,	/* tag, TLV in and out, then End.T to @table */
 };
 
 #endif /* __TEST_SEG6_BPF_H */

@@ -22,6 +22,7 @@ int mode;
 long rc[3];
 int runs;
 int other_runs;
+int helper_errors;
 struct in6_addr nh6;
 __u32 table;
 /* SRH of End.B6 / End.B6.Encaps: two segments, filled by user space. */
@@ -34,6 +35,27 @@ static __always_inline int tlv_start(struct __sk_buff *skb)
 	if (bpf_skb_load_bytes(skb, SRH_FIRST_SEG, &first_seg, 1))
 		return -1;
 	return SRH_OFF + 8 + (first_seg + 1) * 16;
+}
+
+/* Each helper once on a packet that must go on unchanged but for its tag;
+ * a helper that fails drops the packet (and counts in @helper_errors).
+ */
+static __always_inline int every_helper(struct __sk_buff *skb)
+{
+	__u8 tlv[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
+	__u16 tag = bpf_htons(0xbeef);
+	int off = tlv_start(skb);
+
+	if (off < 0 ||
+	    bpf_lwt_seg6_store_bytes(skb, SRH_TAG, &tag, sizeof(tag)) ||
+	    bpf_lwt_seg6_adjust_srh(skb, off, 8) ||
+	    bpf_lwt_seg6_store_bytes(skb, off, tlv, sizeof(tlv)) ||
+	    bpf_lwt_seg6_adjust_srh(skb, off, -8) ||
+	    bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_T, &table, 4)) {
+		helper_errors++;
+		return BPF_DROP;
+	}
+	return BPF_REDIRECT;
 }
 
 SEC("lwt_seg6local")
@@ -109,6 +131,8 @@ int seg6_test(struct __sk_buff *skb)
 	case MODE_END_B6_ENCAP:
 		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_B6_ENCAP, b6_srh, 40);
 		return BPF_REDIRECT;
+	case MODE_EVERY_HELPER:
+		return every_helper(skb);
 	}
 	return BPF_DROP;
 }
