@@ -589,9 +589,22 @@ seg6_bpf_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog)
 	}
 }
 
+/* The LWT context, plus a read of skb->tstamp: the receive time, when the
+ * stack timestamps packets, is what a delay-measurement endpoint stamps.
+ */
+static bool seg6_bpf_is_valid_access(int off, int size,
+				     enum bpf_access_type type,
+				     const struct bpf_prog *prog,
+				     struct bpf_insn_access_aux *info)
+{
+	if (off == offsetof(struct __sk_buff, tstamp) && type == BPF_READ)
+		return size == sizeof(__u64);
+	return lwt_is_valid_access(off, size, type, prog, info);
+}
+
 const struct bpf_verifier_ops lwt_seg6local_verifier_ops = {
 	.get_func_proto		= seg6_bpf_func_proto,
-	.is_valid_access	= lwt_is_valid_access,
+	.is_valid_access	= seg6_bpf_is_valid_access,
 	.convert_ctx_access	= bpf_convert_ctx_access,
 };
 

@@ -21,6 +21,7 @@ enum seg6_test_mode {
 	MODE_END_B6_ENCAP,
 	MODE_TLV_REMOVE,
 	MODE_EVERY_HELPER,	/* tag, TLV in and out, then End.T to @table */
+	MODE_TIMESTAMPS,	/* record skb->tstamp and TAI time, BPF_OK */
 };
 
 #endif /* __TEST_SEG6_BPF_H */

@@ -341,6 +341,54 @@ static void test_route_cmp_uses_program(struct env *env)
 	close_netns(tok);
 }
 
+static __u64 clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* The receive timestamp (CLOCK_REALTIME, once some socket asks the stack
+ * for timestamps) and bpf_ktime_get_tai_ns(), as a delay-measurement
+ * endpoint reads them.
+ */
+static void test_timestamps(struct env *env)
+{
+	__u64 real0, tai0, real1, tai1;
+	char buf[512];
+	int one = 1, fd, i;
+
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (!ASSERT_GE(fd, 0, "socket") ||
+	    !ASSERT_OK(setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof(one)),
+		       "SO_TIMESTAMPNS"))
+		goto out;
+	/* the stack turns timestamping on from a work item: try a few times */
+	for (i = 0; i < 20; i++) {
+		env->skel->bss->rx_tstamp = 0;
+		real0 = clock_ns(CLOCK_REALTIME);
+		tai0 = clock_ns(CLOCK_TAI);
+		if (!ASSERT_GT(send_through(env, MODE_TIMESTAMPS, IN_MAIN, buf, sizeof(buf),
+					    GOT), 0, "delivered"))
+			goto out;
+		real1 = clock_ns(CLOCK_REALTIME);
+		tai1 = clock_ns(CLOCK_TAI);
+		if (env->skel->bss->rx_tstamp)
+			break;
+		usleep(50000);
+	}
+	ASSERT_GE(env->skel->bss->rx_tstamp, real0, "rx tstamp after send");
+	ASSERT_LE(env->skel->bss->rx_tstamp, real1, "rx tstamp before delivery");
+	ASSERT_GE(env->skel->bss->tai_ns, tai0, "TAI after send");
+	ASSERT_LE(env->skel->bss->tai_ns, tai1, "TAI before delivery");
+	ASSERT_LE(env->skel->bss->rx_tstamp, env->skel->bss->tai_ns + 1000000000ULL * 60,
+		  "TAI and realtime agree within the leap seconds");
+out:
+	if (fd >= 0)
+		close(fd);
+}
+
 void test_seg6_bpf(void)
 {
 	struct env env = { .cap_fd = -1 };
@@ -394,6 +442,8 @@ void test_seg6_bpf(void)
 		test_end_b6_encap(&env);
 	if (test__start_subtest("route_cmp_uses_program"))
 		test_route_cmp_uses_program(&env);
+	if (test__start_subtest("timestamps"))
+		test_timestamps(&env);
 out:
 	close_netns(tok);
 	if (env.cap_fd >= 0)

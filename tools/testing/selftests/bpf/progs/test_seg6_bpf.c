@@ -23,6 +23,8 @@ long rc[3];
 int runs;
 int other_runs;
 int helper_errors;
+__u64 rx_tstamp;
+__u64 tai_ns;
 struct in6_addr nh6;
 __u32 table;
 /* SRH of End.B6 / End.B6.Encaps: two segments, filled by user space. */
@@ -133,6 +135,10 @@ int seg6_test(struct __sk_buff *skb)
 		return BPF_REDIRECT;
 	case MODE_EVERY_HELPER:
 		return every_helper(skb);
+	case MODE_TIMESTAMPS:
+		rx_tstamp = skb->tstamp;
+		tai_ns = bpf_ktime_get_tai_ns();
+		return BPF_OK;
 	}
 	return BPF_DROP;
 }
