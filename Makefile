@@ -12,7 +12,7 @@ export BUILD := $(CURDIR)/out/build-debug
 export EXTRA_CONFIG := $(CURDIR)/harness/config/debug.config
 endif
 
-.PHONY: help deps tree kernel selftests check demo vm selftests-full clean
+.PHONY: help deps tree kernel selftests check demo vm selftests-full series series-check clean
 
 help:
 	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
@@ -49,6 +49,15 @@ vm: kernel
 ## selftests-full  upstream's full tools/testing/selftests/bpf build with our tests in it
 selftests-full: kernel
 	@$(H)/selftests-full.sh
+
+## series          out/series/: cover letter + git format-patch series (harness/series/plan)
+series: tree
+	@$(H)/series.sh
+
+## series-check    checkpatch, kernel-doc, sparse, W=1, Sphinx, and a build at every patch
+series-check: kernel
+	@$(H)/deps.sh series
+	@$(H)/series-check.sh
 
 ## clean           remove out/ (the ccache outside the repo is kept)
 clean:

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# `make deps`: install with apt-get whatever is missing.  Idempotent; when
+# `make deps`: install with apt-get whatever is missing (with "series",
+# also the static checkers and Sphinx of `make series-check`).  Idempotent; when
 # everything is there it only runs dpkg-query (well under a second).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,6 +19,9 @@ PACKAGES=(
 	# tests inside the VM (they use the host root)
 	iproute2 iputils-ping netcat-openbsd python3 python3-scapy procps kmod binutils
 )
+
+# `deps.sh series`: also what `make series-check` runs
+[ "${1:-}" != series ] || PACKAGES+=(sparse python3-sphinx python3-sphinx-rtd-theme python3-ply python3-git)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -35,3 +35,29 @@ die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # Seconds since $1 (an epoch), for "took N s" messages.
 since() { echo $(( $(date +%s) - $1 )); }
+
+git_src() { git -C "$SRC" -c user.name=seg6-bpf -c user.email=seg6-bpf@localhost "$@"; }
+
+# Files of ours that go into the kernel tree (those under OVERLAY_DIRS
+# matching the optional pathspecs): tracked and not-yet-added ones, so that
+# work in progress builds before it is committed.
+overlay_files() {
+	# shellcheck disable=SC2086
+	git -C "$ROOT" ls-files --cached --others --exclude-standard -- ${*:-$OVERLAY_DIRS} |
+		while read -r f; do [ -f "$ROOT/$f" ] && echo "$f"; done
+}
+
+# The diffs of patches/, in patches/series order.
+series_patches() {
+	[ -f "$ROOT/patches/series" ] || return 0
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ROOT/patches/series"
+}
+
+# The commit message in the header of a diff in git-format-patch form
+# (Subject without its [PATCH] tag, then the body up to "---"), and its
+# author, as `git am` would take them.
+patch_message() {
+	sed -n '/^Subject: /,/^---$/p' "$1" |
+		sed -e '1s/^Subject: \(\[PATCH[^]]*\] \)\?//' -e '$d'
+}
+patch_author() { sed -n 's/^From: //p' "$1" | head -n1; }

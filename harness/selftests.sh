@@ -7,13 +7,15 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-ST=$OUT/selftests
+ST=${ST:-$OUT/selftests}
 # Upstream programs our harness tests run (built from out/linux, not copied).
 UPSTREAM_PROGS="test_lwt_seg6local"
 
 # Names (no extension) of our files matching git pathspecs.
+# Only those the tree in $SRC has: `make series-check` builds every patch.
 ours() {
 	git -C "$ROOT" ls-files --cached --others --exclude-standard -- "$@" |
+		while read -r f; do [ -f "$SRC/$f" ] && echo "$f"; done |
 		xargs -r -n1 basename | sed 's/\.bpf\.c$//; s/\.c$//' | paste -sd' '
 }
 

@@ -19,8 +19,6 @@ check_base() {
 	[ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL missing although $BASE_PKG is installed"
 }
 
-git_src() { git -C "$SRC" -c user.name=seg6-bpf -c user.email=seg6-bpf@localhost "$@"; }
-
 unpack_base() {
 	local t0 tmp
 	t0=$(date +%s)
@@ -40,18 +38,6 @@ unpack_base() {
 	say "    unpacked in $(since "$t0") s"
 }
 
-# Files of ours that go into the kernel tree: tracked and not-yet-added ones,
-# so that work in progress builds before it is committed.
-overlay_files() {
-	# shellcheck disable=SC2086
-	git -C "$ROOT" ls-files --cached --others --exclude-standard -- $OVERLAY_DIRS |
-		while read -r f; do [ -f "$ROOT/$f" ] && echo "$f"; done
-}
-
-series_patches() {
-	[ -f "$ROOT/patches/series" ] || return 0
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$ROOT/patches/series"
-}
 
 input_stamp() {
 	{
@@ -69,11 +55,9 @@ apply_patch() {
 		say "$log" | grep -E 'error|Hunk|patch failed|does not' >&2 || true
 		die "patch $p does not apply to $BASE_PKG $BASE_VERSION (hunk above)"
 	fi
-	# the diff's own message and author, as `git am` would take them
-	sed -n '/^Subject: /,/^---$/p' "$ROOT/patches/$p" |
-		sed -e '1s/^Subject: \(\[PATCH[^]]*\] \)\?//' -e '$d' > "$SRC/.git/seg6-msg"
+	patch_message "$ROOT/patches/$p" > "$SRC/.git/seg6-msg"
 	git_src commit -q --allow-empty -F "$SRC/.git/seg6-msg" \
-		--author="$(sed -n 's/^From: //p' "$ROOT/patches/$p" | head -n1)"
+		--author="$(patch_author "$ROOT/patches/$p")"
 }
 
 main() {
