@@ -438,9 +438,8 @@ static int seg6_bpf_end_t(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 	return 0;
 }
 
-/* Decapsulate the inner IPv6 packet and look it up in a table. */
-static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
-			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+/* Leave the inner IPv6 packet of an IPv6-in-IPv6 encapsulation. */
+static int seg6_bpf_decap6(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
 {
 	int off = 0;
 
@@ -453,8 +452,31 @@ static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 	skb_reset_transport_header(skb);
 	skb->encapsulation = 0;
 	seg6_bpf_state_reload(skb, state);
-	nh->table = *(u32 *)param;
 	return 0;
+}
+
+/* End.DT6: decapsulate, then look the inner packet up in a table. */
+static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	int err = seg6_bpf_decap6(skb, state);
+
+	if (!err)
+		nh->table = *(u32 *)param;
+	return err;
+}
+
+/* End.DX6: decapsulate, then forward the inner packet to a next hop (::
+ * meaning the inner destination itself, as for the static behaviour).
+ */
+static int seg6_bpf_end_dx6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	int err = seg6_bpf_decap6(skb, state);
+
+	if (!err && !ipv6_addr_any(param))
+		nh->addr = param;
+	return err;
 }
 
 static int seg6_bpf_end_b6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
@@ -508,6 +530,11 @@ static const struct seg6_bpf_action seg6_bpf_actions[] = {
 		.param_len	= sizeof(u32),
 		.needs_srh	= true,
 		.apply		= seg6_bpf_end_dt6,
+	},
+	[SEG6_LOCAL_ACTION_END_DX6] = {
+		.param_len	= sizeof(struct in6_addr),
+		.needs_srh	= true,
+		.apply		= seg6_bpf_end_dx6,
 	},
 	[SEG6_LOCAL_ACTION_END_B6] = {
 		.apply		= seg6_bpf_end_b6,

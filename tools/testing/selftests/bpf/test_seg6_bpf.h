@@ -22,6 +22,7 @@ enum seg6_test_mode {
 	MODE_TLV_REMOVE,
 	MODE_EVERY_HELPER,	/* tag, TLV in and out, then End.T to @table */
 	MODE_TIMESTAMPS,	/* record skb->tstamp and TAI time, BPF_OK */
+	MODE_END_DX6,		/* End.DX6 to @nh6 */
 };
 
 #endif /* __TEST_SEG6_BPF_H */

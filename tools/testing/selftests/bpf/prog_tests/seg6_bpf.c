@@ -241,6 +241,30 @@ static void test_end_t(struct env *env)
 	ASSERT_GT(n, 0, "End.T delivered through table 100");
 }
 
+/* End.DX6 to d0's address: the inner destination is routed nowhere in sr,
+ * so only the next hop brings the decapsulated packet to d0.
+ */
+static void test_end_dx6(struct env *env)
+{
+	const char * const segs[] = { SID, "fc00::ee" };
+	char inner[128], pkt[512], buf[512];
+	size_t inner_len, len;
+	ssize_t n;
+
+	inner_len = seg6_ipv6_udp(inner, "fd01::1", NOWHERE, ++env->seq);
+	len = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_IPV6, inner, inner_len);
+	seg6_addr(&env->skel->bss->nh6, "fd02::2");
+	env->skel->bss->mode = MODE_END_DX6;
+	if (!ASSERT_OK(seg6_send_from(NS_SRC, pkt, len), "send"))
+		return;
+	n = seg6_capture(env->cap_fd, env->seq, buf, sizeof(buf), GOT);
+	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.DX6");
+	if (!ASSERT_EQ(n, inner_len, "decapsulated inner packet"))
+		return;
+	ASSERT_EQ(((struct ipv6hdr *)buf)->nexthdr, IPPROTO_UDP, "no SRH left");
+	check_addr(&((struct ipv6hdr *)buf)->daddr, NOWHERE, "inner daddr kept");
+}
+
 static void test_end_dt6(struct env *env)
 {
 	const char * const segs[] = { SID, "fc00::ee" };
@@ -436,6 +460,8 @@ void test_seg6_bpf(void)
 		test_end_t(&env);
 	if (test__start_subtest("end_dt6"))
 		test_end_dt6(&env);
+	if (test__start_subtest("end_dx6"))
+		test_end_dx6(&env);
 	if (test__start_subtest("end_b6"))
 		test_end_b6(&env);
 	if (test__start_subtest("end_b6_encap"))

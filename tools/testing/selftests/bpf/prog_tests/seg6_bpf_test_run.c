@@ -170,6 +170,15 @@ static void test_actions(struct test_seg6_bpf *skel, int fd)
 	if (ASSERT_EQ(r.out_len, inner_len, "inner packet out"))
 		ASSERT_OK(memcmp(r.out, inner, r.out_len), "inner bytes");
 
+	/* End.DX6: the same inner packet, to a next hop */
+	skel->bss->mode = MODE_END_DX6;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DX6 verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_DX6, "End.DX6");
+	ASSERT_TRUE(addr_is(r.res.nh6, "fd02::2"), "End.DX6 next hop");
+	if (ASSERT_EQ(r.out_len, inner_len, "inner packet out"))
+		ASSERT_OK(memcmp(r.out, inner, r.out_len), "inner bytes");
+
 	/* End.B6.Encaps: outer IPv6 + the given SRH, then the packet */
 	len = srv6_udp(pkt, 5);
 	memset(b6, 0, sizeof(skel->bss->b6_srh));

@@ -239,6 +239,14 @@ static const struct run_row run_rows[] = {
 		}, -EINVAL,
 	},
 	{
+		"action_dx6_param_size", true, {
+			BPF_MOV64_IMM(BPF_REG_2, SEG6_LOCAL_ACTION_END_DX6),
+			BPF_MOV64_IMM(BPF_REG_4, 4),
+			CALL(lwt_seg6_action),
+			BPF_EXIT_INSN(),
+		}, -EINVAL,
+	},
+	{
 		"action_b6_invalid_srh", true, {
 			BPF_MOV64_IMM(BPF_REG_2, SEG6_LOCAL_ACTION_END_B6),
 			BPF_MOV64_IMM(BPF_REG_4, 8),

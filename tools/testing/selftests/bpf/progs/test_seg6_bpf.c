@@ -124,6 +124,9 @@ int seg6_test(struct __sk_buff *skb)
 	case MODE_END_T:
 		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_T, &table, 4);
 		return BPF_REDIRECT;
+	case MODE_END_DX6:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DX6, &nh6, 16);
+		return BPF_REDIRECT;
 	case MODE_END_DT6:
 		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT6, &table, 4);
 		return BPF_REDIRECT;
