@@ -12,7 +12,7 @@ export BUILD := $(CURDIR)/out/build-debug
 export EXTRA_CONFIG := $(CURDIR)/harness/config/debug.config
 endif
 
-.PHONY: help deps tree kernel selftests check demo vm selftests-full series series-check clean
+.PHONY: help deps tree kernel selftests check demo bench vm selftests-full series series-check clean
 
 help:
 	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
@@ -41,6 +41,10 @@ check: selftests
 ## demo            boot the VM and run the end-to-end scenario
 demo: selftests
 	@$(H)/demo.sh
+
+## bench           End.BPF benchmarks in the VM: out/bench/results.json, report.md
+bench: selftests
+	@$(H)/bench.sh
 
 ## vm              interactive shell in the VM (host root read-only, out/vm writable)
 vm: kernel

@@ -9,7 +9,8 @@
 #
 # Called by harness/selftests.sh with SRC, BUILD, ST, OUR_TESTS, OUR_PROGS,
 # OUR_SAMPLES (samples/bpf/*.bpf.c), OUR_TOOLS (the other samples/bpf/*.c,
-# user space linked with the in-tree libbpf) and UPSTREAM_PROGS set.
+# user space linked with the in-tree libbpf), UPSTREAM_PROGS and BENCH_SRC
+# (harness/bench/seg6_bench.c) set.
 
 CLANG		?= clang-19
 BPFDIR		:= $(SRC)/tools/lib/bpf
@@ -50,7 +51,11 @@ TOOLS		:= $(patsubst %,$(ST)/samples/%,$(OUR_TOOLS))
 TEST_OBJS	:= $(patsubst %,$(ST)/prog_tests/%.test.o,$(OUR_TESTS))
 FRAMEWORK_OBJS	:= $(patsubst %,$(ST)/%.o,$(FRAMEWORK))
 
-all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS)
+# The bench needs the End.BPF test programs: trees without them (early
+# patches of the series) skip it.
+BENCH		:= $(if $(filter test_seg6_bpf_tlv,$(OUR_PROGS)),$(ST)/seg6_bench)
+
+all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS) $(BENCH)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -84,6 +89,10 @@ $(ST)/samples/%: $(SRC)/samples/bpf/%.c $(wildcard $(SRC)/samples/bpf/*.h) \
 		$(SAMPLE_SKELS) $(LIBBPF_A)
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(ST)/samples -I$(SRC)/samples/bpf $< $(LIBBPF_A) $(LDLIBS) -o $@
+
+# `make bench`'s test_run cases, on the skeletons of our test programs.
+$(ST)/seg6_bench: $(BENCH_SRC) $(SKELS) $(LIBBPF_A)
+	$(CC) $(CFLAGS) $< $(LIBBPF_A) $(LDLIBS) -o $@
 
 # The runner's test table: one DEFINE_TEST per test entry point in our files.
 $(TESTS_HDR): $(patsubst %,$(SELFTESTS)/prog_tests/%.c,$(OUR_TESTS)) | $(ST)/prog_tests

@@ -27,5 +27,5 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 	OUR_PROGS="$(ours 'tools/testing/selftests/bpf/progs/*.c')" \
 	OUR_SAMPLES="$(ours 'samples/bpf/*.bpf.c')" \
 	OUR_TOOLS="$(ours 'samples/bpf/*.c' ':(exclude)samples/bpf/*.bpf.c')" \
-	UPSTREAM_PROGS="$UPSTREAM_PROGS"
+	UPSTREAM_PROGS="$UPSTREAM_PROGS" BENCH_SRC="$ROOT/harness/bench/seg6_bench.c"
 say "    built in $(since "$t0") s"

@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <linux/skbuff.h>
 #include <linux/ipv6.h>
+#include <linux/seg6.h>
 #include <linux/seg6_local.h>
 
 /**
@@ -25,6 +26,39 @@ struct seg6_bpf_prog {
 };
 
 /**
+ * struct bpf_seg6_nexthop - a next hop, as bpf_seg6_ecmp_nexthops() reports it
+ * @gw: the gateway; :: when the destination is on the link
+ * @ifindex: the output interface
+ * @weight: its weight in a multipath route (1 otherwise)
+ * @flags: its RTNH_F_* flags (RTNH_F_DEAD, RTNH_F_LINKDOWN...)
+ */
+struct bpf_seg6_nexthop {
+	struct in6_addr gw;
+	u32 ifindex;
+	u32 weight;
+	u32 flags;
+};
+
+/**
+ * struct seg6_bpf_fwd - where an action that leaves IPv6 sends the packet
+ * @finish: sends the packet once the program returned BPF_REDIRECT; NULL
+ *	    when the packet is still IPv6 and has its route (dst_input())
+ * @nh4: IPv4 next hop of End.DX4; 0 routes on the inner destination
+ * @vrf: ifindex of the VRF the IPv4 packet enters (End.DT4, End.DT46)
+ * @oif: ifindex of the interface the frame leaves from (End.DX2)
+ *
+ * IPv4 and L2 actions only decapsulate while the program runs.  Routing an
+ * IPv4 packet needs its control block, which overlaps the part of skb->cb
+ * that the program run saves and restores, so it happens afterwards.
+ */
+struct seg6_bpf_fwd {
+	int (*finish)(struct sk_buff *skb, const struct seg6_bpf_fwd *fwd);
+	__be32 nh4;
+	int vrf;
+	int oif;
+};
+
+/**
  * struct seg6_bpf_srh_state - per-CPU state of the program being run
  * @bh_lock: serialises users of this CPU's state (softirq, or PREEMPT_RT)
  * @srhoff: offset of the SRH from skb->data
@@ -35,6 +69,9 @@ struct seg6_bpf_prog {
  * @redirected: an action set the packet's route (BPF_REDIRECT is allowed)
  * @test: set by BPF_PROG_TEST_RUN: record the program's return value and
  *	  the action it applies instead of looking routes up
+ * @fwd: set by an action that leaves IPv6 (End.DX4, End.DT4, End.DX2)
+ * @vrf_ifindex: the VRF device last found for a table on this CPU; checked
+ *		 before use, so that End.DT4 rarely walks the devices
  *
  * Only the data path (seg6_bpf_input()) and test_run set this up; the
  * helpers and kfuncs of LWT_SEG6LOCAL programs use it while the program runs.
@@ -47,23 +84,49 @@ struct seg6_bpf_srh_state {
 	bool valid;
 	bool redirected;
 	struct seg6_local_bpf_test *test;
+	struct seg6_bpf_fwd fwd;
+	int vrf_ifindex;
 };
 
 DECLARE_PER_CPU(struct seg6_bpf_srh_state, seg6_bpf_srh_states);
+
+static inline struct ipv6_sr_hdr *
+seg6_bpf_srh(const struct sk_buff *skb, const struct seg6_bpf_srh_state *state)
+{
+	return (struct ipv6_sr_hdr *)(skb->data + state->srhoff);
+}
+
+/* Offset from skb->data of the TLV area: right after the segment list. */
+static inline u32 seg6_bpf_tlv_start(const struct sk_buff *skb,
+				     const struct seg6_bpf_srh_state *state)
+{
+	const struct ipv6_sr_hdr *srh = seg6_bpf_srh(skb, state);
+
+	return state->srhoff + sizeof(*srh) +
+	       (srh->first_segment + 1) * sizeof(struct in6_addr);
+}
+
+/* Offset from skb->data of the first byte after the SRH. */
+static inline u32 seg6_bpf_srh_end(const struct seg6_bpf_srh_state *state)
+{
+	return state->srhoff + sizeof(struct ipv6_sr_hdr) + state->hdrlen;
+}
 
 /* Largest SRH hdrlen in bytes (after the first 8): the field is 8 bits of
  * 8-octet units.
  */
 #define SEG6_BPF_MAX_HDRLEN	(U8_MAX << 3)
 
-struct ipv6_sr_hdr *seg6_bpf_find_srh(struct sk_buff *skb);
-struct seg6_bpf_srh_state *seg6_bpf_state_begin(struct sk_buff *skb,
-						struct ipv6_sr_hdr *srh);
-void seg6_bpf_state_end(struct seg6_bpf_srh_state *state);
-int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
-		 struct seg6_bpf_srh_state *state);
+bool seg6_bpf_srh_ok(struct sk_buff *skb, struct seg6_bpf_srh_state *state);
+int seg6_bpf_splice(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+		    u32 off, u32 del, const void *data, u32 len);
+int seg6_bpf_srh_pop(struct sk_buff *skb, struct seg6_bpf_srh_state *state);
 
-int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp);
+/* Flavors of an End.BPF route (seg6_bpf_input()) */
+#define SEG6_BPF_FLV_CSID_SHIFTED	BIT(0)	/* NEXT-C-SID moved the DA */
+#define SEG6_BPF_FLV_PSP		BIT(1)	/* pop the SRH at SL 0 */
+
+int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp, u32 flv);
 u32 seg6_bpf_test_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		      struct seg6_local_bpf_test *result);
 int bpf_prog_test_run_seg6local(struct bpf_prog *prog,

@@ -23,13 +23,17 @@
  */
 
 #include <linux/bpf.h>
+#include <linux/etherdevice.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
 #include <linux/nospec.h>
 #include <linux/seg6.h>
 #include <linux/seg6_local.h>
 #include <net/dst.h>
+#include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/l3mdev.h>
+#include <net/route.h>
 #include <net/seg6.h>
 #include <net/seg6_bpf.h>
 #include <net/seg6_hmac.h>
@@ -44,28 +48,6 @@ DEFINE_PER_CPU(struct seg6_bpf_srh_state, seg6_bpf_srh_states) = {
 	.bh_lock = INIT_LOCAL_LOCK(bh_lock),
 };
 
-static struct ipv6_sr_hdr *state_srh(const struct sk_buff *skb,
-				     const struct seg6_bpf_srh_state *state)
-{
-	return (struct ipv6_sr_hdr *)(skb->data + state->srhoff);
-}
-
-/* Offset from skb->data of the first byte after the segment list. */
-static u32 state_tlv_start(const struct sk_buff *skb,
-			   const struct seg6_bpf_srh_state *state)
-{
-	const struct ipv6_sr_hdr *srh = state_srh(skb, state);
-
-	return state->srhoff + sizeof(*srh) +
-	       (srh->first_segment + 1) * sizeof(struct in6_addr);
-}
-
-/* Offset from skb->data of the first byte after the SRH. */
-static u32 state_srh_end(const struct seg6_bpf_srh_state *state)
-{
-	return state->srhoff + sizeof(struct ipv6_sr_hdr) + state->hdrlen;
-}
-
 /* A received CHECKSUM_COMPLETE sum no longer matches once the headers
  * change; let the stack verify transport checksums in software instead.
  */
@@ -78,16 +60,17 @@ static void seg6_bpf_csum_forget(struct sk_buff *skb)
 /**
  * seg6_bpf_find_srh() - find the SRH End.BPF works on
  * @skb: IPv6 packet, skb->data at its network header
+ * @flags: IP6_FH_F_SKIP_RH to want segments left > 0, or 0
  *
- * Return: the SRH with segments left > 0, validated (HMAC included when
- * configured), linear and writable; NULL when the packet must be dropped.
+ * Return: the SRH, validated (HMAC included when configured), linear and
+ * writable; NULL when there is none or it is not valid.
  */
-struct ipv6_sr_hdr *seg6_bpf_find_srh(struct sk_buff *skb)
+static struct ipv6_sr_hdr *seg6_bpf_find_srh(struct sk_buff *skb, int flags)
 {
 	struct ipv6_sr_hdr *srh;
 	unsigned int off;
 
-	srh = seg6_get_srh(skb, IP6_FH_F_SKIP_RH);
+	srh = seg6_get_srh(skb, flags);
 	if (!srh)
 		return NULL;
 #ifdef CONFIG_IPV6_SEG6_HMAC
@@ -127,25 +110,26 @@ static void seg6_bpf_state_reload(struct sk_buff *skb,
 /**
  * seg6_bpf_state_begin() - take this CPU's SRH state for a program run
  * @skb: the packet the program will see
- * @srh: its SRH, as returned by seg6_bpf_find_srh()
+ * @srh: its SRH, as returned by seg6_bpf_find_srh(), or NULL for none
  *
  * Must be called with BH disabled; pair with seg6_bpf_state_end().
  *
  * Return: the state, describing @srh.
  */
-struct seg6_bpf_srh_state *seg6_bpf_state_begin(struct sk_buff *skb,
-						struct ipv6_sr_hdr *srh)
+static struct seg6_bpf_srh_state *seg6_bpf_state_begin(struct sk_buff *skb,
+						       struct ipv6_sr_hdr *srh)
 {
 	struct seg6_bpf_srh_state *state;
 
 	local_lock_nested_bh(&seg6_bpf_srh_states.bh_lock);
 	state = this_cpu_ptr(&seg6_bpf_srh_states);
-	state->srhoff = (unsigned char *)srh - skb->data;
-	state->hdrlen = srh->hdrlen << 3;
-	state->has_srh = true;
+	state->srhoff = srh ? (unsigned char *)srh - skb->data : 0;
+	state->hdrlen = srh ? srh->hdrlen << 3 : 0;
+	state->has_srh = !!srh;
 	state->valid = true;
 	state->redirected = false;
 	state->test = NULL;
+	memset(&state->fwd, 0, sizeof(state->fwd));
 	return state;
 }
 
@@ -153,16 +137,24 @@ struct seg6_bpf_srh_state *seg6_bpf_state_begin(struct sk_buff *skb,
  * seg6_bpf_state_end() - release the state taken by seg6_bpf_state_begin()
  * @state: the state
  */
-void seg6_bpf_state_end(struct seg6_bpf_srh_state *state)
+static void seg6_bpf_state_end(struct seg6_bpf_srh_state *state)
 {
 	local_unlock_nested_bh(&seg6_bpf_srh_states.bh_lock);
 }
 
-/* Validate the SRH the program edited, once, and write back its length. */
-static bool seg6_bpf_srh_ok(struct sk_buff *skb,
-			    struct seg6_bpf_srh_state *state)
+/**
+ * seg6_bpf_srh_ok() - validate the SRH a program edited
+ * @skb: the packet
+ * @state: this CPU's state, describing its SRH
+ *
+ * Validates once after edits, and writes the length the edits left into
+ * the SRH.
+ *
+ * Return: true if the SRH is valid.
+ */
+bool seg6_bpf_srh_ok(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
 {
-	struct ipv6_sr_hdr *srh = state_srh(skb, state);
+	struct ipv6_sr_hdr *srh = seg6_bpf_srh(skb, state);
 
 	lockdep_assert_held(&state->bh_lock);
 	if (state->valid)
@@ -186,8 +178,8 @@ static bool seg6_bpf_srh_ok(struct sk_buff *skb,
  * program asked for it, returned an unknown code, returned BPF_REDIRECT
  * without a successful bpf_lwt_seg6_action(), or left an invalid SRH.
  */
-int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
-		 struct seg6_bpf_srh_state *state)
+static int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
+			struct seg6_bpf_srh_state *state)
 {
 	int verdict;
 
@@ -219,32 +211,70 @@ int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		return BPF_DROP;
 	}
 
+	/* BPF_OK routes on the IPv6 destination the packet no longer has */
+	if (verdict == BPF_OK && state->fwd.finish)
+		return BPF_DROP;
 	if (state->has_srh && !seg6_bpf_srh_ok(skb, state))
 		return BPF_DROP;
 	return verdict;
 }
 
-/* Everything End.BPF does to a packet up to its verdict: find the SRH,
- * advance to the next segment as End does, run the program.
+/* What End.BPF does before the program: find the SRH and advance to the
+ * next segment as End does; or, after a NEXT-C-SID shift of the DA, leave
+ * the SRH (if any) as it is.
  */
+static struct ipv6_sr_hdr *seg6_bpf_prepare(struct sk_buff *skb, u32 flv,
+					    bool *drop)
+{
+	struct ipv6_sr_hdr *srh;
+
+	*drop = false;
+	if (flv & SEG6_BPF_FLV_CSID_SHIFTED)
+		return seg6_bpf_find_srh(skb, 0);
+
+	srh = seg6_bpf_find_srh(skb, IP6_FH_F_SKIP_RH);
+	if (!srh) {
+		*drop = true;
+		return NULL;
+	}
+	srh->segments_left--;
+	ipv6_hdr(skb)->daddr = srh->segments[srh->segments_left];
+	return srh;
+}
+
+/* Penultimate segment pop (RFC 8986 4.16.1) once the program forwards the
+ * packet to its last segment.
+ */
+static int seg6_bpf_psp(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			int verdict)
+{
+	if (verdict != BPF_OK || !state->has_srh ||
+	    seg6_bpf_srh(skb, state)->segments_left)
+		return verdict;
+	return seg6_bpf_srh_pop(skb, state) ? BPF_DROP : BPF_OK;
+}
+
+/* Everything End.BPF does to a packet up to its verdict. */
 static int seg6_bpf_process(const struct bpf_prog *prog, struct sk_buff *skb,
-			    struct seg6_local_bpf_test *test)
+			    struct seg6_local_bpf_test *test,
+			    struct seg6_bpf_fwd *fwd, u32 flv)
 {
 	struct seg6_bpf_srh_state *state;
 	struct ipv6_sr_hdr *srh;
+	bool drop;
 	int verdict;
 
-	srh = seg6_bpf_find_srh(skb);
-	if (!srh)
+	srh = seg6_bpf_prepare(skb, flv, &drop);
+	if (drop)
 		return BPF_DROP;
-
-	srh->segments_left--;
-	ipv6_hdr(skb)->daddr = srh->segments[srh->segments_left];
 
 	state = seg6_bpf_state_begin(skb, srh);
 	state->test = test;
 	verdict = seg6_bpf_run(prog, skb, state);
+	if (flv & SEG6_BPF_FLV_PSP)
+		verdict = seg6_bpf_psp(skb, state, verdict);
 	state->test = NULL;
+	*fwd = state->fwd;
 	seg6_bpf_state_end(state);
 	return verdict;
 }
@@ -253,17 +283,22 @@ static int seg6_bpf_process(const struct bpf_prog *prog, struct sk_buff *skb,
  * seg6_bpf_input() - End.BPF behaviour of a seg6local route
  * @skb: received packet; consumed
  * @bp: the route's program
+ * @flv: SEG6_BPF_FLV_* for the route's flavors
  *
  * Return: the result of dst_input(), or -EINVAL when the packet was dropped
  * (counted in the route's error counter when the route has counters).
  */
-int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp)
+int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp, u32 flv)
 {
-	switch (seg6_bpf_process(bp->prog, skb, NULL)) {
+	struct seg6_bpf_fwd fwd;
+
+	switch (seg6_bpf_process(bp->prog, skb, NULL, &fwd, flv)) {
 	case BPF_OK:
 		seg6_lookup_nexthop(skb, NULL, 0);
-		fallthrough;
+		return dst_input(skb);
 	case BPF_REDIRECT:
+		if (fwd.finish)
+			return fwd.finish(skb, &fwd);
 		return dst_input(skb);
 	default:
 		kfree_skb(skb);
@@ -286,8 +321,10 @@ int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp)
 u32 seg6_bpf_test_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		      struct seg6_local_bpf_test *result)
 {
+	struct seg6_bpf_fwd fwd;
+
 	memset(result, 0, sizeof(*result));
-	return seg6_bpf_process(prog, skb, result);
+	return seg6_bpf_process(prog, skb, result, &fwd, 0);
 }
 
 BPF_CALL_4(bpf_lwt_seg6_store_bytes, struct sk_buff *, skb, u32, offset,
@@ -303,8 +340,8 @@ BPF_CALL_4(bpf_lwt_seg6_store_bytes, struct sk_buff *, skb, u32, offset,
 	/* Writable: the TLV area (validated later), or the flags and tag.
 	 * The segment list, its length fields and segments left are not.
 	 */
-	if (offset >= state_tlv_start(skb, state) &&
-	    end <= state_srh_end(state))
+	if (offset >= seg6_bpf_tlv_start(skb, state) &&
+	    end <= seg6_bpf_srh_end(state))
 		state->valid = false;
 	else if (offset < state->srhoff + offsetof(struct ipv6_sr_hdr, flags) ||
 		 end > state->srhoff + offsetof(struct ipv6_sr_hdr, segments))
@@ -354,19 +391,104 @@ static void seg6_bpf_shrink(struct sk_buff *skb, u32 off, u32 len)
 		skb->mac_header += len;
 }
 
+/**
+ * seg6_bpf_splice() - replace bytes of the SRH a program works on
+ * @skb: the packet
+ * @state: this CPU's state, describing its SRH
+ * @off: offset from skb->data, in the SRH's TLV area or at its end
+ * @del: how many bytes to remove at @off
+ * @data: the bytes to put at @off instead, NULL for zeros
+ * @len: how many
+ *
+ * The headers before @off move, the payload stays in place.  The SRH
+ * length kept in @state, the payload length and the checksum state
+ * follow; the SRH is left for seg6_bpf_srh_ok() to validate.
+ *
+ * Return: 0, or -ENOMEM when the headroom could not grow (nothing changed).
+ */
+int seg6_bpf_splice(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+		    u32 off, u32 del, const void *data, u32 len)
+{
+	int err = 0;
+
+	if (len > del)
+		err = seg6_bpf_grow(skb, off, len - del);
+	else if (del > len)
+		seg6_bpf_shrink(skb, off, del - len);
+	bpf_compute_data_pointers(skb);
+	if (err)
+		return err;
+
+	if (data)
+		memcpy(skb->data + off, data, len);
+	else
+		memset(skb->data + off, 0, len);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, sizeof(struct ipv6hdr));
+	ipv6_hdr(skb)->payload_len = htons(skb->len - sizeof(struct ipv6hdr));
+	seg6_bpf_csum_forget(skb);
+	state->hdrlen += len - del;
+	state->valid = false;
+	return 0;
+}
+
+/**
+ * seg6_bpf_srh_pop() - remove the SRH a program works on
+ * @skb: the packet
+ * @state: this CPU's state, describing a valid SRH with segments left 0
+ *
+ * What the penultimate segment pop of RFC 8986 4.16.1 does: the header
+ * before the SRH takes its next header, and the SRH goes.  The state then
+ * describes a packet without SRH.
+ *
+ * Return: 0; -EINVAL when segments left is not 0, or when a fragment or
+ * authentication header comes before the SRH (they would have to move
+ * with it); -ENOMEM.
+ */
+int seg6_bpf_srh_pop(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+{
+	struct ipv6_sr_hdr *srh = seg6_bpf_srh(skb, state);
+	u32 prev = offsetof(struct ipv6hdr, nexthdr);
+	u32 off = sizeof(struct ipv6hdr);
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	int err;
+
+	if (srh->segments_left)
+		return -EINVAL;
+	/* the headers up to the SRH are linear: seg6_bpf_find_srh() */
+	while (off < state->srhoff) {
+		struct ipv6_opt_hdr *hp = (struct ipv6_opt_hdr *)(skb->data + off);
+
+		if (nexthdr == NEXTHDR_FRAGMENT || nexthdr == NEXTHDR_AUTH)
+			return -EINVAL;
+		prev = off + offsetof(struct ipv6_opt_hdr, nexthdr);
+		nexthdr = hp->nexthdr;
+		off += ipv6_optlen(hp);
+	}
+	if (off != state->srhoff)
+		return -EINVAL;
+
+	skb->data[prev] = srh->nexthdr;
+	err = seg6_bpf_splice(skb, state, state->srhoff,
+			      sizeof(*srh) + state->hdrlen, NULL, 0);
+	if (err)
+		return err;
+	state->has_srh = false;
+	return 0;
+}
+
 BPF_CALL_3(bpf_lwt_seg6_adjust_srh, struct sk_buff *, skb, u32, offset,
 	   s32, len)
 {
 	struct seg6_bpf_srh_state *state = this_cpu_ptr(&seg6_bpf_srh_states);
 	u32 tlvs, end;
-	int err = 0;
 
 	lockdep_assert_held(&state->bh_lock);
 	if (!state->has_srh)
 		return -EINVAL;
 
-	tlvs = state_tlv_start(skb, state);
-	end = state_srh_end(state);
+	tlvs = seg6_bpf_tlv_start(skb, state);
+	end = seg6_bpf_srh_end(state);
 	if (offset < tlvs || offset > end)
 		return -EFAULT;
 	if (len < 0 && (s64)offset - len > end)
@@ -376,20 +498,8 @@ BPF_CALL_3(bpf_lwt_seg6_adjust_srh, struct sk_buff *, skb, u32, offset,
 		return -EINVAL;
 
 	if (len > 0)
-		err = seg6_bpf_grow(skb, offset, len);
-	else
-		seg6_bpf_shrink(skb, offset, -len);
-	bpf_compute_data_pointers(skb);
-	if (err)
-		return err;
-
-	skb_reset_network_header(skb);
-	skb_set_transport_header(skb, sizeof(struct ipv6hdr));
-	ipv6_hdr(skb)->payload_len = htons(skb->len - sizeof(struct ipv6hdr));
-	seg6_bpf_csum_forget(skb);
-	state->hdrlen += len;
-	state->valid = false;
-	return 0;
+		return seg6_bpf_splice(skb, state, offset, 0, NULL, len);
+	return seg6_bpf_splice(skb, state, offset, -len, NULL, 0);
 }
 
 static const struct bpf_func_proto bpf_lwt_seg6_adjust_srh_proto = {
@@ -438,22 +548,181 @@ static int seg6_bpf_end_t(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 	return 0;
 }
 
-/* Leave the inner IPv6 packet of an IPv6-in-IPv6 encapsulation. */
-static int seg6_bpf_decap6(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+/* Offset of the inner packet of protocol @proto, once its first @hlen bytes
+ * are known to be linear; nothing in the packet changes.
+ */
+static int seg6_bpf_inner(struct sk_buff *skb, u8 proto, unsigned int hlen)
 {
 	int off = 0;
 
-	if (ipv6_find_hdr(skb, &off, IPPROTO_IPV6, NULL, NULL) < 0)
+	if (ipv6_find_hdr(skb, &off, proto, NULL, NULL) < 0)
 		return -EBADMSG;
-	if (!pskb_pull(skb, off))
+	if (!pskb_may_pull(skb, off + hlen))
 		return -EBADMSG;
+	return off;
+}
+
+/* Remove the @off bytes of outer headers: the inner packet is the packet. */
+static void seg6_bpf_pull_outer(struct sk_buff *skb,
+				struct seg6_bpf_srh_state *state, int off)
+{
+	__skb_pull(skb, off);
 	skb_postpull_rcsum(skb, skb_network_header(skb), off);
 	skb_reset_network_header(skb);
 	skb_reset_transport_header(skb);
 	skb->encapsulation = 0;
+	nf_reset_ct(skb);
+	state->has_srh = false;
+}
+
+/* Leave the inner IPv6 packet of an IPv6-in-IPv6 encapsulation. */
+static int seg6_bpf_decap6(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+{
+	int off = seg6_bpf_inner(skb, IPPROTO_IPV6, sizeof(struct ipv6hdr));
+
+	if (off < 0)
+		return off;
+	if (((struct ipv6hdr *)(skb->data + off))->version != 6)
+		return -EBADMSG;
+	seg6_bpf_pull_outer(skb, state, off);
 	seg6_bpf_state_reload(skb, state);
 	return 0;
 }
+
+/* Leave the inner IPv4 packet, checked as ip_rcv() would check it: it is
+ * routed without going through IPv4 input.
+ */
+static int seg6_bpf_decap4(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+{
+	int off = seg6_bpf_inner(skb, IPPROTO_IPIP, sizeof(struct iphdr));
+	const struct iphdr *iph;
+	unsigned int len, hlen;
+
+	if (off < 0)
+		return off;
+	iph = (struct iphdr *)(skb->data + off);
+	hlen = iph->ihl * 4;
+	if (iph->version != 4 || hlen < sizeof(*iph) ||
+	    !pskb_may_pull(skb, off + hlen))
+		return -EBADMSG;
+	iph = (struct iphdr *)(skb->data + off);
+	len = ntohs(iph->tot_len);
+	if (ip_fast_csum(iph, iph->ihl) || len < hlen || len > skb->len - off)
+		return -EBADMSG;
+	if (pskb_trim_rcsum(skb, off + len))
+		return -ENOMEM;
+	seg6_bpf_pull_outer(skb, state, off);
+	skb_set_transport_header(skb, hlen);
+	skb->protocol = htons(ETH_P_IP);
+	return 0;
+}
+
+/* Leave the inner Ethernet frame (its protocol read as 802.3 would be). */
+static int seg6_bpf_decap2(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+{
+	int off = seg6_bpf_inner(skb, IPPROTO_ETHERNET, ETH_HLEN);
+
+	if (off < 0)
+		return off;
+	if (!eth_proto_is_802_3(((struct ethhdr *)(skb->data + off))->h_proto))
+		return -EBADMSG;
+	seg6_bpf_pull_outer(skb, state, off);
+	return 0;
+}
+
+/* Route the decapsulated IPv4 packet (End.DX4, End.DT4) as received on its
+ * device, or on the table's VRF as the VRF driver would have received it.
+ */
+static int seg6_bpf_finish4(struct sk_buff *skb, const struct seg6_bpf_fwd *fwd)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct net_device *dev = skb->dev;
+	int err = -ENODEV;
+
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb_dst_drop(skb);
+	rcu_read_lock();
+	if (fwd->vrf) {
+		dev = dev_get_by_index_rcu(dev_net(dev), fwd->vrf);
+		if (!dev)
+			goto out;
+		skb->dev = dev;
+		skb->skb_iif = dev->ifindex;
+		IPCB(skb)->flags |= IPSKB_L3SLAVE;
+	}
+	err = ip_route_input(skb, fwd->nh4 ?: iph->daddr, iph->saddr,
+			     ip4h_dscp(iph), dev);
+out:
+	rcu_read_unlock();
+	if (err) {
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+	return dst_input(skb);
+}
+
+/* Send the decapsulated frame (End.DX2) as it is, if the interface can. */
+static int seg6_bpf_finish2(struct sk_buff *skb, const struct seg6_bpf_fwd *fwd)
+{
+	const struct ethhdr *eth = (struct ethhdr *)skb->data;
+	struct net_device *odev;
+	int ret = -EINVAL;
+
+	rcu_read_lock();
+	odev = dev_get_by_index_rcu(dev_net(skb->dev), fwd->oif);
+	if (!odev || !(odev->flags & IFF_UP) || !netif_carrier_ok(odev) ||
+	    skb->len - ETH_HLEN > odev->mtu || skb_warn_if_lro(skb)) {
+		kfree_skb(skb);
+		goto out;
+	}
+	skb_orphan(skb);
+	skb_forward_csum(skb);
+	skb_dst_drop(skb);
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb->protocol = eth->h_proto;
+	skb->dev = odev;
+	ret = dev_queue_xmit(skb);
+out:
+	rcu_read_unlock();
+	return ret;
+}
+
+#if IS_ENABLED(CONFIG_NET_L3_MASTER_DEV)
+static bool seg6_bpf_is_vrf_of(const struct net_device *dev, u32 table)
+{
+	return dev && netif_is_l3_master(dev) &&
+	       l3mdev_fib_table_rcu(dev) == table;
+}
+
+/* The VRF device of @table: the one this CPU found last if it still is,
+ * otherwise a walk of the netns' devices.  (The VRF driver's own map is
+ * for process context and strict mode only.)
+ */
+static int seg6_bpf_vrf_of(struct sk_buff *skb,
+			   struct seg6_bpf_srh_state *state, u32 table)
+{
+	struct net *net = dev_net(skb->dev);
+	struct net_device *dev;
+
+	dev = dev_get_by_index_rcu(net, state->vrf_ifindex);
+	if (seg6_bpf_is_vrf_of(dev, table))
+		return dev->ifindex;
+	for_each_netdev_rcu(net, dev) {
+		if (seg6_bpf_is_vrf_of(dev, table)) {
+			state->vrf_ifindex = dev->ifindex;
+			return dev->ifindex;
+		}
+	}
+	return -EINVAL;
+}
+#else
+static int seg6_bpf_vrf_of(struct sk_buff *skb,
+			   struct seg6_bpf_srh_state *state, u32 table)
+{
+	return -EOPNOTSUPP;
+}
+#endif
 
 /* End.DT6: decapsulate, then look the inner packet up in a table. */
 static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
@@ -477,6 +746,78 @@ static int seg6_bpf_end_dx6(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 	if (!err && !ipv6_addr_any(param))
 		nh->addr = param;
 	return err;
+}
+
+/* End.DX4: decapsulate, then route the inner IPv4 packet towards a next
+ * hop (0.0.0.0: its own destination), as the static behaviour does.
+ */
+static int seg6_bpf_end_dx4(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	int err = seg6_bpf_decap4(skb, state);
+
+	if (err)
+		return err;
+	state->fwd.finish = seg6_bpf_finish4;
+	state->fwd.nh4 = *(__be32 *)param;
+	return 0;
+}
+
+/* End.DT4: decapsulate, then look the inner IPv4 packet up in the table of
+ * a VRF device (the only way IPv4 input routes in another table).
+ */
+static int seg6_bpf_end_dt4(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	int vrf = seg6_bpf_vrf_of(skb, state, *(u32 *)param);
+	int err;
+
+	if (vrf < 0)
+		return vrf;
+	err = seg6_bpf_decap4(skb, state);
+	if (err)
+		return err;
+	nh->table = *(u32 *)param;
+	state->fwd.finish = seg6_bpf_finish4;
+	state->fwd.vrf = vrf;
+	return 0;
+}
+
+/* End.DT46: End.DT4 or End.DT6 by the inner packet's family, one table. */
+static int seg6_bpf_end_dt46(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			     void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	int off = 0;
+
+	switch (ipv6_find_hdr(skb, &off, -1, NULL, NULL)) {
+	case IPPROTO_IPIP:
+		return seg6_bpf_end_dt4(skb, state, param, len, nh);
+	case IPPROTO_IPV6:
+		return seg6_bpf_end_dt6(skb, state, param, len, nh);
+	default:
+		return -EBADMSG;
+	}
+}
+
+/* End.DX2: decapsulate, then send the inner Ethernet frame out of an
+ * interface, which has to be an Ethernet one.
+ */
+static int seg6_bpf_end_dx2(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	u32 oif = *(u32 *)param;
+	struct net_device *odev;
+	int err;
+
+	odev = dev_get_by_index_rcu(dev_net(skb->dev), oif);
+	if (!odev || odev->type != ARPHRD_ETHER)
+		return -EINVAL;
+	err = seg6_bpf_decap2(skb, state);
+	if (err)
+		return err;
+	state->fwd.finish = seg6_bpf_finish2;
+	state->fwd.oif = oif;
+	return 0;
 }
 
 static int seg6_bpf_end_b6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
@@ -536,6 +877,26 @@ static const struct seg6_bpf_action seg6_bpf_actions[] = {
 		.needs_srh	= true,
 		.apply		= seg6_bpf_end_dx6,
 	},
+	[SEG6_LOCAL_ACTION_END_DX4] = {
+		.param_len	= sizeof(struct in_addr),
+		.needs_srh	= true,
+		.apply		= seg6_bpf_end_dx4,
+	},
+	[SEG6_LOCAL_ACTION_END_DT4] = {
+		.param_len	= sizeof(u32),
+		.needs_srh	= true,
+		.apply		= seg6_bpf_end_dt4,
+	},
+	[SEG6_LOCAL_ACTION_END_DT46] = {
+		.param_len	= sizeof(u32),
+		.needs_srh	= true,
+		.apply		= seg6_bpf_end_dt46,
+	},
+	[SEG6_LOCAL_ACTION_END_DX2] = {
+		.param_len	= sizeof(u32),
+		.needs_srh	= true,
+		.apply		= seg6_bpf_end_dx2,
+	},
 	[SEG6_LOCAL_ACTION_END_B6] = {
 		.apply		= seg6_bpf_end_b6,
 	},
@@ -546,12 +907,15 @@ static const struct seg6_bpf_action seg6_bpf_actions[] = {
 
 /* BPF_PROG_TEST_RUN: report where the packet would go, touch no route. */
 static int seg6_bpf_test_record(struct seg6_local_bpf_test *test, u32 action,
-				const struct seg6_bpf_nexthop *nh)
+				const struct seg6_bpf_nexthop *nh,
+				const struct seg6_bpf_fwd *fwd)
 {
 	test->action = action;
 	test->table = nh->table;
 	if (nh->addr)
 		memcpy(test->nh6, nh->addr, sizeof(test->nh6));
+	test->nh4 = (__force u32)fwd->nh4;
+	test->oif = fwd->oif;
 	return 0;
 }
 
@@ -569,7 +933,9 @@ BPF_CALL_4(bpf_lwt_seg6_action, struct sk_buff *, skb, u32, action,
 	act = &seg6_bpf_actions[array_index_nospec(action, ARRAY_SIZE(seg6_bpf_actions))];
 	if (!act->apply)
 		return -EINVAL;
-	if (state->has_srh ? !seg6_bpf_srh_ok(skb, state) : act->needs_srh)
+	/* after End.DX4/DT4/DX2 the packet is no longer IPv6 */
+	if (state->fwd.finish ||
+	    (state->has_srh ? !seg6_bpf_srh_ok(skb, state) : act->needs_srh))
 		return -EBADMSG;
 	if (act->param_len && param_len != act->param_len)
 		return -EINVAL;
@@ -581,7 +947,9 @@ BPF_CALL_4(bpf_lwt_seg6_action, struct sk_buff *, skb, u32, action,
 
 	state->redirected = true;
 	if (state->test)
-		return seg6_bpf_test_record(state->test, action, &nh);
+		return seg6_bpf_test_record(state->test, action, &nh, &state->fwd);
+	if (state->fwd.finish)
+		return 0;
 	return seg6_lookup_nexthop(skb, nh.addr, nh.table);
 }
 

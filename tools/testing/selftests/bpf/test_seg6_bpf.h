@@ -23,6 +23,31 @@ enum seg6_test_mode {
 	MODE_EVERY_HELPER,	/* tag, TLV in and out, then End.T to @table */
 	MODE_TIMESTAMPS,	/* record skb->tstamp and TAI time, BPF_OK */
 	MODE_END_DX6,		/* End.DX6 to @nh6 */
+	MODE_END_DX4,		/* End.DX4 to @nh4 */
+	MODE_END_DT4,		/* End.DT4 in @table */
+	MODE_END_DT46,		/* End.DT46 in @table */
+	MODE_END_DX2,		/* End.DX2 out of @oif */
+	MODE_DX4_THEN_OK,	/* End.DX4, then BPF_OK: dropped */
+	MODE_DX4_THEN_END_X,	/* End.DX4, then End.X (rc[1]) */
+	MODE_RECORD_DADDR,	/* the DA into @seen_daddr, BPF_OK */
+};
+
+/* What progs/test_seg6_bpf_tlv.c does with the next packet. */
+enum seg6_tlv_op {
+	TLV_OP_FIND,
+	TLV_OP_INSERT,
+	TLV_OP_REMOVE,
+	TLV_OP_INSERT_UNTIL_FULL,	/* @tlv at the end until refused */
+	TLV_OP_FIND_AFTER_BAD_EDIT,	/* find while the SRH is unaligned */
+	TLV_OP_SRH_POP,			/* pop, then find (in @ret2) */
+};
+
+/* A next hop from bpf_seg6_ecmp_nexthops(), as the kernel lays it out. */
+struct bpf_seg6_nexthop {
+	struct in6_addr gw;
+	__u32 ifindex;
+	__u32 weight;
+	__u32 flags;
 };
 
 #endif /* __TEST_SEG6_BPF_H */

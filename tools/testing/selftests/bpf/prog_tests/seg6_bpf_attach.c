@@ -125,6 +125,29 @@ static int count_routes(const struct bpf_seg6local_info *info, void *ctx)
 	return 0;
 }
 
+/* Flavors go in with the route and come back with the query. */
+static void test_flavors(struct env *env)
+{
+	LIBBPF_OPTS(bpf_seg6local_opts, opts,
+		    .flavors = 1 << SEG6_LOCAL_FLV_OP_NEXT_CSID,
+		    .lcblock_bits = 32, .lcnode_fn_bits = 16);
+	struct bpf_seg6local_info info = {};
+	struct nstoken *tok = in_sr();
+
+	if (!ASSERT_OK(bpf_seg6local_attach(&env->route,
+					    bpf_program__fd(env->skel->progs.seg6_test),
+					    &opts), "attach with next-csid"))
+		goto out;
+	if (ASSERT_OK(bpf_seg6local_query(&env->route, &info), "query")) {
+		ASSERT_EQ(info.flavors, 1 << SEG6_LOCAL_FLV_OP_NEXT_CSID, "flavors");
+		ASSERT_EQ(info.lcblock_bits, 32, "locator block bits");
+		ASSERT_EQ(info.lcnode_fn_bits, 16, "node function bits");
+	}
+	ASSERT_OK(bpf_seg6local_detach(&env->route, NULL), "detach");
+out:
+	close_netns(tok);
+}
+
 static int stop_at_first(const struct bpf_seg6local_info *info, void *ctx)
 {
 	return 7;
@@ -295,10 +318,10 @@ static void test_errors(struct env *env)
 	expect_refusal(env, err, -EINVAL, errmsg, "name empty or too long", "long name");
 	opts.prog_name = NULL;
 
-	opts.flavors = 1 << SEG6_LOCAL_FLV_OP_PSP;
+	opts.flavors = 1 << SEG6_LOCAL_FLV_OP_USD;
 	err = bpf_seg6local_attach(&env->route, fd, &opts);
-	ASSERT_LT(err, 0, "flavors: refused until End.BPF takes them");
-	ASSERT_FALSE(route_exists(env), "nothing installed");
+	expect_refusal(env, err, -EOPNOTSUPP, errmsg, "Unsupported Flavor operation(s)",
+		       "USD flavor");
 	opts.flavors = 0;
 
 	err = bpf_seg6local_replace(&env->route, fd, &opts);
@@ -364,6 +387,8 @@ void test_seg6_bpf_attach(void)
 		test_default_name_and_list(&env);
 	if (test__start_subtest("replace_under_traffic"))
 		test_replace_under_traffic(&env);
+	if (test__start_subtest("flavors"))
+		test_flavors(&env);
 	if (test__start_subtest("errors"))
 		test_errors(&env);
 out:

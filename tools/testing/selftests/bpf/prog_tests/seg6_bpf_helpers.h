@@ -26,7 +26,8 @@
 
 /* What a test puts in SEG6_LOCAL_BPF; NULL/negative leaves a field out. */
 struct seg6_bpf_route {
-	const char *sid;	/* prefix, /128 */
+	const char *sid;	/* prefix, /128 unless @sid_len */
+	__u8 sid_len;
 	const char *dev;
 	__u32 table;		/* 0: main */
 	int prog_fd;		/* < 0: no SEG6_LOCAL_BPF_PROG */
@@ -35,6 +36,10 @@ struct seg6_bpf_route {
 	bool extra_table_attr;	/* SEG6_LOCAL_TABLE, which End.BPF does not take */
 	bool no_bpf_attr;	/* leave SEG6_LOCAL_BPF out altogether */
 	__u16 nl_flags;		/* NLM_F_EXCL unless set */
+	bool flavors;		/* SEG6_LOCAL_FLAVORS with the three below */
+	bool flv_no_op;		/* ... but without SEG6_LOCAL_FLV_OPERATION */
+	__u32 flv_ops;		/* BIT(SEG6_LOCAL_FLV_OP_*) */
+	__u8 lblen, nflen;	/* next-csid lengths, 0: the kernel's default */
 };
 
 struct seg6_nl_req {
@@ -121,7 +126,7 @@ static inline int seg6_bpf_route_add(const struct seg6_bpf_route *r,
 	req.nh.nlmsg_type = RTM_NEWROUTE;
 	req.nh.nlmsg_flags = NLM_F_CREATE | (r->nl_flags ?: NLM_F_EXCL);
 	req.rt.rtm_family = AF_INET6;
-	req.rt.rtm_dst_len = 128;
+	req.rt.rtm_dst_len = r->sid_len ?: 128;
 	req.rt.rtm_table = RT_TABLE_MAIN;
 	req.rt.rtm_protocol = RTPROT_BOOT;
 	req.rt.rtm_scope = RT_SCOPE_UNIVERSE;
@@ -153,6 +158,19 @@ static inline int seg6_bpf_route_add(const struct seg6_bpf_route *r,
 		seg6_nl_put(&req.nh, SEG6_LOCAL_CNT_BYTES, &zero, sizeof(zero));
 		seg6_nl_put(&req.nh, SEG6_LOCAL_CNT_ERRORS, &zero, sizeof(zero));
 		seg6_nl_end(&req.nh, cnt);
+	}
+	if (r->flavors) {
+		struct rtattr *flv = seg6_nl_put(&req.nh, SEG6_LOCAL_FLAVORS | NLA_F_NESTED,
+						 NULL, 0);
+
+		if (!r->flv_no_op)
+			seg6_nl_put(&req.nh, SEG6_LOCAL_FLV_OPERATION, &r->flv_ops,
+				    sizeof(r->flv_ops));
+		if (r->lblen)
+			seg6_nl_put(&req.nh, SEG6_LOCAL_FLV_LCBLOCK_BITS, &r->lblen, 1);
+		if (r->nflen)
+			seg6_nl_put(&req.nh, SEG6_LOCAL_FLV_LCNODE_FN_BITS, &r->nflen, 1);
+		seg6_nl_end(&req.nh, flv);
 	}
 	if (r->extra_table_attr) {
 		__u32 t = 100;
@@ -253,6 +271,42 @@ static inline size_t seg6_ipv6_udp(void *buf, const char *src, const char *dst,
 	return sizeof(*ip6) + ulen;
 }
 
+/* The IPv4 header checksum of @ip (its check field zero). */
+static inline __u16 seg6_ip_csum(const struct iphdr *ip)
+{
+	const __u16 *w = (const __u16 *)ip;
+	__u32 sum = 0;
+	int i;
+
+	for (i = 0; i < ip->ihl * 2; i++)
+		sum += w[i];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum;
+}
+
+/* A plain IPv4/UDP packet from @src to @dst carrying the test payload of
+ * @seq, with a valid header checksum.  Returns its length.
+ */
+static inline size_t seg6_ipv4_udp(void *buf, const char *src, const char *dst,
+				   __u32 seq)
+{
+	struct iphdr *ip = buf;
+	size_t ulen;
+
+	memset(ip, 0, sizeof(*ip));
+	ulen = seg6_udp(ip + 1, seq);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = IPPROTO_UDP;
+	ip->tot_len = htons(sizeof(*ip) + ulen);
+	inet_pton(AF_INET, src, &ip->saddr);
+	inet_pton(AF_INET, dst, &ip->daddr);
+	ip->check = seg6_ip_csum(ip);
+	return sizeof(*ip) + ulen;
+}
+
 /* Send a complete IPv6 packet from the current netns. */
 static inline int seg6_send(const void *pkt, size_t len)
 {
@@ -270,17 +324,20 @@ static inline int seg6_send(const void *pkt, size_t len)
 	return err;
 }
 
-/* An AF_PACKET socket on @dev of the current netns, for seg6_capture(). */
-static inline int seg6_capture_open(const char *dev)
+/* An AF_PACKET socket of @type (SOCK_DGRAM: from the network header,
+ * SOCK_RAW: whole frames) for @proto on @dev of the current netns, for
+ * seg6_capture().
+ */
+static inline int seg6_capture_open_proto(const char *dev, int type, int proto)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
-		.sll_protocol = htons(ETH_P_IPV6),
+		.sll_protocol = htons(proto),
 		.sll_ifindex = if_nametoindex(dev),
 	};
 	int fd;
 
-	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, htons(ETH_P_IPV6));
+	fd = socket(AF_PACKET, type | SOCK_CLOEXEC, htons(proto));
 	if (fd < 0)
 		return -errno;
 	if (bind(fd, (void *)&sll, sizeof(sll))) {
@@ -288,6 +345,12 @@ static inline int seg6_capture_open(const char *dev)
 		return -errno;
 	}
 	return fd;
+}
+
+/* IPv6 packets on @dev of the current netns, for seg6_capture(). */
+static inline int seg6_capture_open(const char *dev)
+{
+	return seg6_capture_open_proto(dev, SOCK_DGRAM, ETH_P_IPV6);
 }
 
 /*
@@ -347,17 +410,37 @@ static inline int seg6_send_from(const char *ns, const void *pkt, size_t len)
 	return err;
 }
 
-/* seg6_capture_open() on @dev of netns @ns */
-static inline int seg6_capture_open_in(const char *ns, const char *dev)
+/* seg6_capture_open_proto() on @dev of netns @ns */
+static inline int seg6_capture_open_proto_in(const char *ns, const char *dev,
+					     int type, int proto)
 {
 	struct nstoken *tok = open_netns(ns);
 	int fd;
 
 	if (!ASSERT_OK_PTR(tok, ns))
 		return -1;
-	fd = seg6_capture_open(dev);
+	fd = seg6_capture_open_proto(dev, type, proto);
 	close_netns(tok);
 	return fd;
+}
+
+/* seg6_capture_open() on @dev of netns @ns */
+static inline int seg6_capture_open_in(const char *ns, const char *dev)
+{
+	return seg6_capture_open_proto_in(ns, dev, SOCK_DGRAM, ETH_P_IPV6);
+}
+
+/* The index of interface @dev in netns @ns, 0 if there is none. */
+static inline int seg6_ifindex_in(const char *ns, const char *dev)
+{
+	struct nstoken *tok = open_netns(ns);
+	int ifindex;
+
+	if (!ASSERT_OK_PTR(tok, ns))
+		return 0;
+	ifindex = if_nametoindex(dev);
+	close_netns(tok);
+	return ifindex;
 }
 
 /* The errors counter of route @sid in netns @ns (counters on), or -1 */

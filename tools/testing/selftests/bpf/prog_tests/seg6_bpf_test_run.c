@@ -212,6 +212,113 @@ static void test_actions(struct test_seg6_bpf *skel, int fd)
 	}
 }
 
+#define NS_TR		"seg6_bpf_tr"
+#define TR_TABLE	300
+
+/* IPv4/UDP to 10.99.0.5 behind <fc00::b, fc00::ee>; @inner gets the inner
+ * packet, whose checksum @bad_csum breaks.  Returns the packet length.
+ */
+static size_t srv6_ipv4(char *pkt, char *inner, size_t *inner_len, bool bad_csum)
+{
+	const char * const outer[] = { "fc00::b", "fc00::ee" };
+
+	*inner_len = seg6_ipv4_udp(inner, "10.99.1.1", "10.99.0.5", 6);
+	if (bad_csum)
+		((struct iphdr *)inner)->check ^= htons(1);
+	return seg6_build(pkt, "fd01::1", outer, 2, IPPROTO_IPIP, inner, *inner_len);
+}
+
+/* End.DX4, End.DT4, End.DT46 and End.DX2, in a netns with a VRF owning
+ * TR_TABLE and an Ethernet (dummy) interface: the inner packet out, and
+ * the next hop, table or interface recorded.
+ */
+static void test_leave_ipv6(struct test_seg6_bpf *skel, int fd)
+{
+	const char * const outer[] = { "fc00::b", "fc00::ee" };
+	char pkt[512], inner[128];
+	struct nstoken *tok = NULL;
+	size_t len, inner_len;
+	struct ethhdr *eth;
+	struct run r;
+
+	SYS(out, "ip netns add " NS_TR);
+	SYS(out, "ip -n " NS_TR " link add dm0 type dummy");
+	SYS(out, "ip -n " NS_TR " link add vrf300 type vrf table %d", TR_TABLE);
+	tok = open_netns(NS_TR);
+	if (!ASSERT_OK_PTR(tok, NS_TR))
+		goto out;
+
+	len = srv6_ipv4(pkt, inner, &inner_len, false);
+	inet_pton(AF_INET, "10.0.3.7", &skel->bss->nh4);
+	skel->bss->mode = MODE_END_DX4;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DX4 verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_DX4, "End.DX4");
+	ASSERT_EQ(r.res.nh4, skel->bss->nh4, "End.DX4 next hop");
+	if (ASSERT_EQ(r.out_len, inner_len, "inner packet out"))
+		ASSERT_OK(memcmp(r.out, inner, r.out_len), "inner bytes");
+
+	skel->bss->table = TR_TABLE;
+	skel->bss->mode = MODE_END_DT4;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DT4 verdict");
+	ASSERT_EQ(r.res.table, TR_TABLE, "End.DT4 table");
+	ASSERT_EQ(r.out_len, inner_len, "inner packet out");
+
+	skel->bss->mode = MODE_END_DT46;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DT46 verdict");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_DT46, "End.DT46");
+	ASSERT_EQ(r.out_len, inner_len, "inner packet out");
+
+	skel->bss->table = TR_TABLE + 1;
+	skel->bss->mode = MODE_END_DT4;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], -EINVAL, "End.DT4 table without a VRF");
+	ASSERT_EQ(r.retval, BPF_DROP, "dropped");
+	ASSERT_EQ(r.out_len, len, "packet not decapsulated");
+
+	/* an inner header that IPv4 input would drop: the packet is kept */
+	len = srv6_ipv4(pkt, inner, &inner_len, true);
+	skel->bss->mode = MODE_END_DX4;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], -EBADMSG, "bad inner checksum");
+	ASSERT_EQ(r.out_len, len, "packet not decapsulated");
+
+	len = srv6_ipv4(pkt, inner, &inner_len, false);
+	skel->bss->mode = MODE_DX4_THEN_END_X;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[1], -EBADMSG, "no action after End.DX4");
+	ASSERT_EQ(r.res.action, SEG6_LOCAL_ACTION_END_DX4, "End.DX4 kept");
+
+	skel->bss->mode = MODE_DX4_THEN_OK;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.res.prog_ret, BPF_OK, "program said BPF_OK");
+	ASSERT_EQ(r.retval, BPF_DROP, "BPF_OK after End.DX4 drops");
+
+	/* End.DX2: the inner frame out of dm0 */
+	eth = (struct ethhdr *)inner;
+	memset(eth, 0x02, 2 * ETH_ALEN);
+	eth->h_proto = htons(ETH_P_IP);
+	inner_len = sizeof(*eth) + seg6_ipv4_udp(eth + 1, "10.99.1.1", "10.99.0.5", 7);
+	len = seg6_build(pkt, "fd01::1", outer, 2, IPPROTO_ETHERNET, inner, inner_len);
+	skel->bss->oif = if_nametoindex("dm0");
+	skel->bss->mode = MODE_END_DX2;
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(r.retval, BPF_REDIRECT, "End.DX2 verdict");
+	ASSERT_EQ(r.res.oif, skel->bss->oif, "End.DX2 interface");
+	if (ASSERT_EQ(r.out_len, inner_len, "inner frame out"))
+		ASSERT_OK(memcmp(r.out, inner, r.out_len), "frame bytes");
+
+	skel->bss->oif = if_nametoindex("lo");
+	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
+	ASSERT_EQ(skel->bss->rc[0], -EINVAL, "End.DX2 to loopback");
+	ASSERT_EQ(r.retval, BPF_DROP, "dropped");
+out:
+	close_netns(tok);
+	SYS_NOFAIL("ip netns del " NS_TR);
+}
+
 /* What the data path drops before the program gives BPF_DROP, unrun. */
 static void test_pre_program_drops(struct test_seg6_bpf *skel, int fd)
 {
@@ -406,6 +513,22 @@ static size_t fuzz_packet(__u8 *pkt, size_t max)
 	return len < max ? len : max;
 }
 
+/* After these actions the packet out is what was inside: not ours to check. */
+static bool decapsulated(__u32 action)
+{
+	switch (action) {
+	case SEG6_LOCAL_ACTION_END_DX2:
+	case SEG6_LOCAL_ACTION_END_DX4:
+	case SEG6_LOCAL_ACTION_END_DX6:
+	case SEG6_LOCAL_ACTION_END_DT4:
+	case SEG6_LOCAL_ACTION_END_DT6:
+	case SEG6_LOCAL_ACTION_END_DT46:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void test_fuzz(void)
 {
 	struct test_seg6_bpf_fuzz *skel = test_seg6_bpf_fuzz__open_and_load();
@@ -451,7 +574,7 @@ static void test_fuzz(void)
 		}
 		r.retval == BPF_OK ? ok++ : redirect++;
 		proto = ((struct ipv6hdr *)r.out)->nexthdr;
-		if (r.res.action == SEG6_LOCAL_ACTION_END_DT6 || proto != IPPROTO_ROUTING)
+		if (decapsulated(r.res.action) || proto != IPPROTO_ROUTING)
 			continue;
 		if (!srh_valid((__u8 *)r.out, r.out_len, 40)) {
 			ASSERT_FAIL("run %u (seed %u): invalid SRH left, verdict %u",
@@ -480,6 +603,8 @@ void test_seg6_bpf_test_run(void)
 		test_helpers(skel, fd);
 	if (test__start_subtest("actions"))
 		test_actions(skel, fd);
+	if (test__start_subtest("leave_ipv6"))
+		test_leave_ipv6(skel, fd);
 	if (test__start_subtest("pre_program_drops"))
 		test_pre_program_drops(skel, fd);
 	if (test__start_subtest("pad1"))

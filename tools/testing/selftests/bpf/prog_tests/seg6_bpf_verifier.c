@@ -247,6 +247,30 @@ static const struct run_row run_rows[] = {
 		}, -EINVAL,
 	},
 	{
+		"action_dx4_nothing_to_decap", true, {
+			BPF_MOV64_IMM(BPF_REG_2, SEG6_LOCAL_ACTION_END_DX4),
+			BPF_MOV64_IMM(BPF_REG_4, 4),
+			CALL(lwt_seg6_action),
+			BPF_EXIT_INSN(),
+		}, -EBADMSG,
+	},
+	{
+		"action_dt4_table_without_vrf", true, {
+			BPF_MOV64_IMM(BPF_REG_2, SEG6_LOCAL_ACTION_END_DT4),
+			BPF_MOV64_IMM(BPF_REG_4, 4),
+			CALL(lwt_seg6_action),
+			BPF_EXIT_INSN(),
+		}, -EINVAL,
+	},
+	{
+		"action_dx2_no_interface", true, {
+			BPF_MOV64_IMM(BPF_REG_2, SEG6_LOCAL_ACTION_END_DX2),
+			BPF_MOV64_IMM(BPF_REG_4, 4),
+			CALL(lwt_seg6_action),
+			BPF_EXIT_INSN(),
+		}, -EINVAL,
+	},
+	{
 		"action_b6_invalid_srh", true, {
 			BPF_MOV64_IMM(BPF_REG_2, SEG6_LOCAL_ACTION_END_B6),
 			BPF_MOV64_IMM(BPF_REG_4, 8),

@@ -10,6 +10,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
+#include "seg6_bpf_kfuncs.h"
 #include "test_seg6_bpf.h"
 
 #define SRH_OFF		40	/* right after the IPv6 header */
@@ -26,7 +27,10 @@ int helper_errors;
 __u64 rx_tstamp;
 __u64 tai_ns;
 struct in6_addr nh6;
+struct in6_addr seen_daddr;
+__u32 nh4;	/* network byte order */
 __u32 table;
+__u32 oif;
 /* SRH of End.B6 / End.B6.Encaps: two segments, filled by user space. */
 __u8 b6_srh[40];
 
@@ -39,8 +43,24 @@ static __always_inline int tlv_start(struct __sk_buff *skb)
 	return SRH_OFF + 8 + (first_seg + 1) * 16;
 }
 
-/* Each helper once on a packet that must go on unchanged but for its tag;
- * a helper that fails drops the packet (and counts in @helper_errors).
+/* A TLV in and out again through the kfuncs: the offset it went to must
+ * be where it is found.
+ */
+static __always_inline int tlv_kfuncs_round_trip(struct __sk_buff *skb)
+{
+	__u8 tlv[8] = { 126, 6, 6, 5, 4, 3, 2, 1 };
+	__u32 len = 0;
+	int off;
+
+	off = bpf_seg6_tlv_insert(skb, 0, tlv, sizeof(tlv));
+	if (off < 0 || bpf_seg6_tlv_find(skb, off, 126, &len) != off || len != 8)
+		return -1;
+	return bpf_seg6_tlv_remove(skb, off);
+}
+
+/* Each helper and SRH kfunc once on a packet that must go on unchanged
+ * but for its tag (and the least padding); a call that fails drops the
+ * packet (and counts in @helper_errors).
  */
 static __always_inline int every_helper(struct __sk_buff *skb)
 {
@@ -53,6 +73,7 @@ static __always_inline int every_helper(struct __sk_buff *skb)
 	    bpf_lwt_seg6_adjust_srh(skb, off, 8) ||
 	    bpf_lwt_seg6_store_bytes(skb, off, tlv, sizeof(tlv)) ||
 	    bpf_lwt_seg6_adjust_srh(skb, off, -8) ||
+	    tlv_kfuncs_round_trip(skb) ||
 	    bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_T, &table, 4)) {
 		helper_errors++;
 		return BPF_DROP;
@@ -127,6 +148,25 @@ int seg6_test(struct __sk_buff *skb)
 	case MODE_END_DX6:
 		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DX6, &nh6, 16);
 		return BPF_REDIRECT;
+	case MODE_END_DX4:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DX4, &nh4, 4);
+		return BPF_REDIRECT;
+	case MODE_END_DT4:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT4, &table, 4);
+		return BPF_REDIRECT;
+	case MODE_END_DT46:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT46, &table, 4);
+		return BPF_REDIRECT;
+	case MODE_END_DX2:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DX2, &oif, 4);
+		return BPF_REDIRECT;
+	case MODE_DX4_THEN_OK:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DX4, &nh4, 4);
+		return BPF_OK;
+	case MODE_DX4_THEN_END_X:
+		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DX4, &nh4, 4);
+		rc[1] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_X, &nh6, 16);
+		return BPF_REDIRECT;
 	case MODE_END_DT6:
 		rc[0] = bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT6, &table, 4);
 		return BPF_REDIRECT;
@@ -138,6 +178,9 @@ int seg6_test(struct __sk_buff *skb)
 		return BPF_REDIRECT;
 	case MODE_EVERY_HELPER:
 		return every_helper(skb);
+	case MODE_RECORD_DADDR:
+		bpf_skb_load_bytes(skb, 24, &seen_daddr, sizeof(seen_daddr));
+		return BPF_OK;
 	case MODE_TIMESTAMPS:
 		rx_tstamp = skb->tstamp;
 		tai_ns = bpf_ktime_get_tai_ns();

@@ -2,12 +2,16 @@
 /*
  * End.BPF program driven by the packet itself, for the test_run fuzz of
  * prog_tests/seg6_bpf_test_run.c: the last 8 bytes of each packet choose
- * the arguments of all three seg6 helpers and the verdict, so random
- * packets also mean random (often invalid) helper calls.
+ * the arguments of the three seg6 helpers and the End.BPF kfuncs, and the
+ * verdict, so random packets also mean random (often invalid) calls.
  */
 #include <linux/bpf.h>
+#include <linux/in6.h>
 #include <linux/seg6_local.h>
 #include <bpf/bpf_helpers.h>
+
+#include "seg6_bpf_kfuncs.h"
+#include "test_seg6_bpf.h"
 
 SEC("lwt_seg6local")
 int seg6_fuzz(struct __sk_buff *skb)
@@ -38,6 +42,27 @@ int seg6_fuzz(struct __sk_buff *skb)
 			bpf_lwt_seg6_action(skb, action, buf, 4);
 		else
 			bpf_lwt_seg6_action(skb, action, buf, 40);
+	}
+	if (arg[6] & 8) {
+		__u32 len = 0;
+
+		bpf_seg6_tlv_find(skb, 40 + arg[0], arg[1], &len);
+	}
+	if (arg[6] & 16) {
+		/* a well-formed TLV of 2 to 17 octets half of the time */
+		if (arg[7] & 4)
+			buf[1] = arg[3] & 15;
+		bpf_seg6_tlv_insert(skb, arg[7] & 8 ? 0 : 40 + arg[2], buf,
+				    (arg[3] & 15) + 2);
+	}
+	if (arg[6] & 32)
+		bpf_seg6_tlv_remove(skb, 40 + arg[2]);
+	if (arg[6] & 64)
+		bpf_seg6_srh_pop(skb);
+	if (arg[6] & 128) {
+		struct bpf_seg6_nexthop nhs[2];
+
+		bpf_seg6_ecmp_nexthops(skb, (void *)buf, arg[4], nhs, sizeof(nhs));
 	}
 	return arg[5] % 9;
 }

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf_seg6_ecmp_nexthops(), through BPF_PROG_TEST_RUN in a netns whose
+ * routes are known: multipath routes of sibling next hops and of a nexthop
+ * group (weights included), a single path, an on-link destination, a
+ * buffer smaller than the route, and the errors.
+ */
+#include "seg6_bpf_helpers.h"
+#include "test_seg6_bpf.h"	/* before the skeleton: struct bpf_seg6_nexthop */
+#include "test_seg6_bpf_ecmp.skel.h"
+
+#define NS	"seg6_bpf_ecmp"
+
+struct want_nh {
+	const char *gw;
+	const char *dev;
+	__u32 weight;
+};
+
+static int setup(void)
+{
+	SYS(fail, "ip netns add " NS);
+	SYS(fail, "ip -n " NS " link add d1 type dummy");
+	SYS(fail, "ip -n " NS " link add d2 type dummy");
+	SYS(fail, "ip -n " NS " link add d3 type dummy");
+	SYS(fail, "ip -n " NS " link set d1 up");
+	SYS(fail, "ip -n " NS " link set d2 up");
+	SYS(fail, "ip -n " NS " link set d3 up");
+	SYS(fail, "ip -n " NS " addr add fd0a::1/64 dev d1 nodad");
+	SYS(fail, "ip -n " NS " addr add fd0b::1/64 dev d2 nodad");
+	SYS(fail, "ip -n " NS " addr add fd0c::1/64 dev d3 nodad");
+	SYS(fail, "ip -n " NS " -6 route add fc00:a::/64 nexthop via fd0a::2 dev d1 weight 1"
+	    " nexthop via fd0b::2 dev d2 weight 3");
+	SYS(fail, "ip -n " NS " -6 route add fc00:b::/64 via fd0c::2 dev d3");
+	SYS(fail, "ip -n " NS " nexthop add id 1 via fd0a::2 dev d1");
+	SYS(fail, "ip -n " NS " nexthop add id 2 via fd0b::2 dev d2");
+	SYS(fail, "ip -n " NS " nexthop add id 3 via fd0c::2 dev d3");
+	SYS(fail, "ip -n " NS " nexthop add id 10 group 1/2,4/3");
+	SYS(fail, "ip -n " NS " -6 route add fc00:c::/64 nhid 10 table 100");
+	SYS(fail, "ip -n " NS " -6 route add unreachable fc00:e::/64");
+	return 0;
+fail:
+	return -1;
+}
+
+/* Look @dst up in @table with room for @max next hops. */
+static int lookup(struct test_seg6_bpf_ecmp *skel, const char *dst, __u32 table, __u32 max)
+{
+	const char * const segs[] = { "fc00::b", "fc00::d1" };
+	char pkt[256], udp[64];
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt);
+
+	opts.data_size_in = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp,
+				       seg6_udp(udp, 1));
+	seg6_addr(&skel->bss->dst, dst);
+	skel->bss->table = table;
+	skel->bss->max_nhs = max;
+	memset(skel->bss->nhs, 0xff, sizeof(skel->bss->nhs));
+	skel->bss->ret = 0x5555;
+	if (!ASSERT_OK(bpf_prog_test_run_opts(bpf_program__fd(skel->progs.seg6_ecmp), &opts),
+		       "test_run"))
+		return -1;
+	return skel->bss->ret;
+}
+
+static void check_nhs(struct test_seg6_bpf_ecmp *skel, const struct want_nh *want, int n)
+{
+	char gw[INET6_ADDRSTRLEN];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const struct bpf_seg6_nexthop *nh = &skel->bss->nhs[i];
+
+		inet_ntop(AF_INET6, &nh->gw, gw, sizeof(gw));
+		ASSERT_STREQ(gw, want[i].gw, "gateway");
+		ASSERT_EQ(nh->ifindex, if_nametoindex(want[i].dev), want[i].dev);
+		ASSERT_EQ(nh->weight, want[i].weight, "weight");
+	}
+}
+
+void test_seg6_bpf_ecmp(void)
+{
+	static const struct want_nh siblings[] = {
+		{ "fd0a::2", "d1", 1 }, { "fd0b::2", "d2", 3 },
+	};
+	static const struct want_nh group[] = {
+		{ "fd0a::2", "d1", 1 }, { "fd0b::2", "d2", 4 }, { "fd0c::2", "d3", 1 },
+	};
+	static const struct want_nh single[] = { { "fd0c::2", "d3", 1 } };
+	static const struct want_nh on_link[] = { { "::", "d1", 1 } };
+	struct test_seg6_bpf_ecmp *skel = NULL;
+	struct nstoken *tok = NULL;
+
+	if (!ASSERT_OK(setup(), "setup"))
+		goto out;
+	tok = open_netns(NS);
+	if (!ASSERT_OK_PTR(tok, NS))
+		goto out;
+	skel = test_seg6_bpf_ecmp__open_and_load();
+	if (!ASSERT_OK_PTR(skel, "skel"))
+		goto out;
+
+	if (test__start_subtest("siblings") &&
+	    ASSERT_EQ(lookup(skel, "fc00:a::1", 0, 8), 2, "next hops"))
+		check_nhs(skel, siblings, 2);
+	if (test__start_subtest("nexthop_group") &&
+	    ASSERT_EQ(lookup(skel, "fc00:c::1", 100, 8), 3, "next hops"))
+		check_nhs(skel, group, 3);
+	if (test__start_subtest("single_path") &&
+	    ASSERT_EQ(lookup(skel, "fc00:b::1", 0, 8), 1, "next hops"))
+		check_nhs(skel, single, 1);
+	if (test__start_subtest("on_link") &&
+	    ASSERT_EQ(lookup(skel, "fd0a::5", 0, 8), 1, "next hops"))
+		check_nhs(skel, on_link, 1);
+	if (test__start_subtest("room_for_one")) {
+		ASSERT_EQ(lookup(skel, "fc00:c::1", 100, 1), 3, "all counted");
+		check_nhs(skel, group, 1);
+		ASSERT_EQ(skel->bss->nhs[1].weight, 0xffffffff, "nothing past the buffer");
+	}
+	if (test__start_subtest("errors")) {
+		ASSERT_EQ(lookup(skel, "fc00:d::1", 0, 8), -ENETUNREACH, "no route");
+		ASSERT_EQ(lookup(skel, "fc00:e::1", 0, 8), -ENETUNREACH, "unreachable route");
+		ASSERT_EQ(lookup(skel, "fc00:c::1", 0, 8), -ENETUNREACH, "not in main");
+		ASSERT_EQ(lookup(skel, "fc00:a::1", 4242, 8), -ENOENT, "no such table");
+	}
+out:
+	test_seg6_bpf_ecmp__destroy(skel);
+	close_netns(tok);
+	SYS_NOFAIL("ip netns del " NS);
+}
