@@ -3,7 +3,8 @@
  * bpf_seg6_ecmp_nexthops(), through BPF_PROG_TEST_RUN in a netns whose
  * routes are known: multipath routes of sibling next hops and of a nexthop
  * group (weights included), a single path, an on-link destination, a
- * buffer smaller than the route, and the errors.
+ * buffer smaller than the route, and the errors; then once from the data
+ * path.
  */
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.h"	/* before the skeleton: struct bpf_seg6_nexthop */
@@ -78,6 +79,45 @@ static void check_nhs(struct test_seg6_bpf_ecmp *skel, const struct want_nh *wan
 	}
 }
 
+/* The same lookup from the data path: an End.BPF SID in NS reached over
+ * a veth from NS "_peer", the program asking for fc00:a::1's next hops.
+ */
+static void test_data_path(struct test_seg6_bpf_ecmp *skel)
+{
+	const char * const segs[] = { "fc00::b", "fc00::d1" };
+	struct seg6_bpf_route r = { .sid = "fc00::b", .dev = "v0", .name = "seg6_ecmp" };
+	char pkt[256], udp[64], msg[256];
+	size_t len;
+	int err, i;
+
+	SYS(out, "ip netns add " NS "_peer");
+	SYS(out, "ip -n " NS " link add v0 type veth peer name v1 netns " NS "_peer");
+	SYS(out, "ip -n " NS " link set v0 up");
+	SYS(out, "ip -n " NS "_peer link set v1 up");
+	SYS(out, "ip -n " NS " addr add fd09::1/64 dev v0 nodad");
+	SYS(out, "ip -n " NS "_peer addr add fd09::2/64 dev v1 nodad");
+	SYS(out, "ip -n " NS "_peer -6 route add fc00::/16 via fd09::1");
+	SYS(out, "ip netns exec " NS "_peer ping -6 -c1 -W5 fd09::1 >/dev/null");
+	r.prog_fd = bpf_program__fd(skel->progs.seg6_ecmp);
+	err = seg6_bpf_route_add(&r, msg, sizeof(msg));
+	if (!ASSERT_OK(err, msg))
+		goto out;
+
+	seg6_addr(&skel->bss->dst, "fc00:a::1");
+	skel->bss->table = 0;
+	skel->bss->max_nhs = 8;
+	skel->bss->ret = 0x5555;
+	len = seg6_build(pkt, "fd09::2", segs, 2, IPPROTO_UDP, udp, seg6_udp(udp, 1));
+	if (!ASSERT_OK(seg6_send_from(NS "_peer", pkt, len), "send"))
+		goto out;
+	for (i = 0; i < 50 && skel->bss->ret == 0x5555; i++)
+		usleep(20000);
+	if (ASSERT_EQ(skel->bss->ret, 2, "next hops seen by the data path"))
+		ASSERT_EQ(skel->bss->nhs[1].weight, 3, "second weight");
+out:
+	SYS_NOFAIL("ip netns del " NS "_peer");
+}
+
 void test_seg6_bpf_ecmp(void)
 {
 	static const struct want_nh siblings[] = {
@@ -117,6 +157,8 @@ void test_seg6_bpf_ecmp(void)
 		check_nhs(skel, group, 1);
 		ASSERT_EQ(skel->bss->nhs[1].weight, 0xffffffff, "nothing past the buffer");
 	}
+	if (test__start_subtest("data_path"))
+		test_data_path(skel);
 	if (test__start_subtest("errors")) {
 		ASSERT_EQ(lookup(skel, "fc00:d::1", 0, 8), -ENETUNREACH, "no route");
 		ASSERT_EQ(lookup(skel, "fc00:e::1", 0, 8), -ENETUNREACH, "unreachable route");

@@ -255,7 +255,9 @@ out:
 #define NS_SR	"seg6_tlv_sr"
 #define NS_DST	"seg6_tlv_dst"
 
-/* A TLV inserted by the kfunc at the SID arrives at the next hop. */
+/* A TLV inserted by the kfunc at the SID arrives at the next hop; so
+ * does a packet whose SRH the kfunc popped.
+ */
 static void test_data_path(struct test_seg6_bpf_tlv *skel)
 {
 	static const struct seg6_topo topo = { NS_SRC, NS_SR, NS_DST };
@@ -301,6 +303,16 @@ static void test_data_path(struct test_seg6_bpf_tlv *skel)
 	/* the next hop decremented the hop limit; the rest is exact */
 	((struct ipv6hdr *)buf)->hop_limit++;
 	ASSERT_OK(memcmp(buf, want, want_len), "packet bytes");
+
+	/* the pop: the last segment gets the payload without the SRH */
+	set_args(skel, TLV_OP_SRH_POP, 0, 124, b, 0);
+	if (!ASSERT_OK(seg6_send_from(NS_SRC, pkt, len), "send"))
+		goto out;
+	n = seg6_capture(cap, 9, buf, sizeof(buf), 3000);
+	ASSERT_EQ(skel->bss->ret, 0, "popped");
+	if (ASSERT_EQ(n, len - TLVS - sizeof(in_tlvs) + sizeof(struct ipv6hdr),
+		      "delivered without SRH"))
+		ASSERT_EQ(((struct ipv6hdr *)buf)->nexthdr, IPPROTO_UDP, "next header");
 out:
 	if (cap >= 0)
 		close(cap);
