@@ -109,11 +109,11 @@ static long sr_ipext_mib(const char *field)
 	while (fgets(names, sizeof(names), f) && fgets(values, sizeof(values), f)) {
 		if (strncmp(names, "IpExt: ", 7))
 			continue;
-		n = strtok_r(names, " \n", &sn);
-		v = strtok_r(values, " \n", &sv);
+		n = strtok_r(names, "\n ", &sn);
+		v = strtok_r(values, "\n ", &sv);
 		while (n && v && strcmp(n, field)) {
-			n = strtok_r(NULL, " \n", &sn);
-			v = strtok_r(NULL, " \n", &sv);
+			n = strtok_r(NULL, "\n ", &sn);
+			v = strtok_r(NULL, "\n ", &sv);
 		}
 		if (n && v)
 			ret = strtol(v, NULL, 10);
