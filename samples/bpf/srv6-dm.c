@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * srv6-dm: SRv6 delay measurement with End.BPF (samples/bpf/srv6_dm.bpf.c).
+ *
+ * One process per node.  It loads the programs, installs what the command
+ * line asks for on this node (injector routes on a headend, End.DM SIDs,
+ * the sessions End.DM accepts), reads End.DM's samples from a ring buffer
+ * and prints, per session, probes, loss (gaps in sequence numbers) and
+ * delay (min/avg/max, jitter as the mean difference of consecutive
+ * delays).  On SIGINT, SIGTERM or at the end of -t, it removes what it
+ * installed; if installing fails half-way, what was installed is removed.
+ *
+ * `srv6-dm -p DIR set SESSION every N` changes the probing rate of a
+ * running srv6-dm that was started with the same -p DIR.
+ *
+ * Exit status: 0 on success, 1 when the kernel refuses (its reason is
+ * printed), 2 on bad usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <limits.h>
+#include <linux/lwtunnel.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/timex.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "srv6_dm.h"
+#include "srv6_dm.skel.h"
+
+#define EXIT_USAGE	2
+#define MAX_INJECT	16
+#define MAX_ENDPOINTS	16
+#define MAX_SESSIONS	256
+#define NSEC_PER_SEC	1000000000LL
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+static const char *usage_text =
+	"Usage: srv6-dm [-j FILE] [-i SECONDS] [-t SECONDS] [-p DIR] [-q] OBJECT...\n"
+	"       srv6-dm -p DIR set SESSION every N\n"
+	"\n"
+	"OBJECT := inject PREFIX dev DEV segs SID[,SID...] session ID [every N]\n"
+	"                 [two-way] [ptp]\n"
+	"        | endpoint SID dev DEV\n"
+	"        | session ID [then next | then decap [table N] | then drop]\n"
+	"\n"
+	"inject    headend: packets routed to PREFIX get an SRH with the SIDs\n"
+	"          (at most 6); 1 out of N (default 100; 0: none) is a probe\n"
+	"          of session ID (0-16777215).  two-way: the End.DM reflects\n"
+	"          probes along the rest of the SIDs, back to this node's\n"
+	"          End.DM.  ptp: PTPv2 timestamps instead of NTP.\n"
+	"endpoint  End.DM at SID, routed through DEV; like End, it needs a\n"
+	"          segment after it in the probes' SRH.\n"
+	"session   a session End.DM measures; then: what becomes of its probes\n"
+	"          (default next: remove the DM TLV and go on).\n"
+	"-j FILE   one JSON line per sample ('-' for stdout)\n"
+	"-i SEC    refresh the table every SEC seconds (default 1)\n"
+	"-t SEC    stop after SEC seconds (default: at SIGINT or SIGTERM)\n"
+	"-p DIR    pin the maps in DIR (on a bpffs), for `set`\n"
+	"-q        no table, only the summary at the end\n";
+
+struct inject {
+	const char *arg;
+	struct srv6_dm_flow_key key;
+	struct srv6_dm_flow flow;
+	int ifindex;
+	bool installed;
+};
+
+struct endpoint {
+	const char *arg;
+	struct bpf_seg6local_route route;
+	bool installed;
+};
+
+struct session_cfg {
+	__u32 id;
+	struct srv6_dm_session sess;
+};
+
+/* What srv6-dm saw of a session's samples. */
+struct session_stats {
+	__u32 id;
+	bool two_way;
+	__u64 received;
+	__u32 first_seq, last_seq;
+	__s64 min, max, sum, last;
+	__u64 jitter_sum, jitter_n;
+};
+
+static struct {
+	struct inject inject[MAX_INJECT];
+	int n_inject;
+	struct endpoint endpoint[MAX_ENDPOINTS];
+	int n_endpoint;
+	struct session_cfg session[MAX_SESSIONS];
+	int n_session;
+	const char *json_path;
+	const char *pin_dir;
+	double interval, duration;
+	bool quiet;
+} cfg = { .interval = 1 };
+
+static struct session_stats stats[MAX_SESSIONS];
+static int n_stats;
+static FILE *json;
+
+static void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		fputs("srv6-dm: ", stderr);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	fputs(usage_text, stderr);
+	exit(EXIT_USAGE);
+}
+
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("srv6-dm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static unsigned long parse_ulong(const char *what, const char *arg,
+				 unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max)
+		usage("bad %s '%s' (0-%lu)", what, arg, max);
+	return v;
+}
+
+static double parse_seconds(const char *what, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v > 0) || v > 86400)
+		usage("bad %s '%s' (seconds, more than 0)", what, arg);
+	return v;
+}
+
+static void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 5], *slash;
+
+	if (strlen(arg) >= sizeof(buf))
+		usage("bad IPv6 prefix '%s'", arg);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	*plen = 128;
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		*plen = parse_ulong("prefix length", slash + 1, 128);
+	}
+	if (inet_pton(AF_INET6, buf, addr) != 1)
+		usage("bad IPv6 address '%s'", buf);
+}
+
+static int parse_dev(const char *arg)
+{
+	int ifindex = if_nametoindex(arg);
+
+	if (!ifindex)
+		exit(fail("no device '%s'", arg));
+	return ifindex;
+}
+
+/* The SRH template of a flow: segments in reverse order, no TLV. */
+static void parse_segs(struct srv6_dm_flow *flow, const char *arg)
+{
+	struct in6_addr segs[SRV6_DM_MAX_SEGS];
+	char buf[SRV6_DM_MAX_SEGS * (INET6_ADDRSTRLEN + 1)], *tok, *save;
+	int n = 0, i;
+
+	if (strlen(arg) >= sizeof(buf))
+		usage("too many SIDs in '%s' (at most %d)", arg, SRV6_DM_MAX_SEGS);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (n == SRV6_DM_MAX_SEGS)
+			usage("too many SIDs in '%s' (at most %d)", arg, SRV6_DM_MAX_SEGS);
+		if (inet_pton(AF_INET6, tok, &segs[n]) != 1)
+			usage("bad SID '%s'", tok);
+		n++;
+	}
+	if (!n)
+		usage("no SID in '%s'", arg);
+	memset(flow->srh, 0, sizeof(flow->srh));
+	flow->srh[0] = IPPROTO_IPV6;	/* next header: the kernel sets it */
+	flow->srh[2] = 4;		/* routing type: SRH */
+	flow->srh[3] = n - 1;		/* segments left */
+	flow->srh[4] = n - 1;		/* last entry */
+	for (i = 0; i < n; i++)
+		memcpy(&flow->srh[8 + 16 * i], &segs[n - 1 - i], 16);
+	flow->srh_len = 8 + 16 * n;
+}
+
+static bool session_configured(__u32 id)
+{
+	int i;
+
+	for (i = 0; i < cfg.n_session; i++)
+		if (cfg.session[i].id == id)
+			return true;
+	return false;
+}
+
+static int parse_inject(int argc, char **argv)
+{
+	struct inject *in = &cfg.inject[cfg.n_inject];
+	bool dev = false, segs = false, session = false;
+	int i = 1, j;
+
+	if (cfg.n_inject == MAX_INJECT)
+		usage("at most %d inject objects", MAX_INJECT);
+	if (argc < 2)
+		usage("inject: PREFIX missing");
+	in->arg = argv[1];
+	parse_prefix(argv[1], &in->key.dst, &in->key.prefixlen);
+	in->flow.every = 100;
+	for (i = 2; i < argc; i++) {
+		const char *kw = argv[i];
+
+		if (!strcmp(kw, "two-way")) {
+			in->flow.flags |= SRV6_DM_F_TWO_WAY;
+			continue;
+		}
+		if (!strcmp(kw, "ptp")) {
+			in->flow.flags |= SRV6_DM_F_PTP;
+			continue;
+		}
+		if (strcmp(kw, "dev") && strcmp(kw, "segs") &&
+		    strcmp(kw, "session") && strcmp(kw, "every"))
+			break;
+		if (i + 1 >= argc)
+			usage("inject: %s needs a value", kw);
+		if (!strcmp(kw, "dev")) {
+			in->ifindex = parse_dev(argv[++i]);
+			dev = true;
+		} else if (!strcmp(kw, "segs")) {
+			parse_segs(&in->flow, argv[++i]);
+			segs = true;
+		} else if (!strcmp(kw, "session")) {
+			in->flow.session = parse_ulong("session", argv[++i],
+						       SRV6_DM_SESSION_MAX);
+			session = true;
+		} else {
+			in->flow.every = parse_ulong("every", argv[++i], 1000000);
+		}
+	}
+	if (!dev || !segs || !session)
+		usage("inject %s: dev, segs and session are required", in->arg);
+	for (j = 0; j < cfg.n_inject; j++)
+		if (cfg.inject[j].flow.session == in->flow.session)
+			usage("session %u injected twice", in->flow.session);
+	cfg.n_inject++;
+	return i;
+}
+
+static int parse_endpoint(int argc, char **argv)
+{
+	struct endpoint *ep = &cfg.endpoint[cfg.n_endpoint];
+	struct in6_addr sid;
+	__u32 plen;
+
+	if (cfg.n_endpoint == MAX_ENDPOINTS)
+		usage("at most %d endpoint objects", MAX_ENDPOINTS);
+	if (argc < 4 || strcmp(argv[2], "dev"))
+		usage("endpoint: SID dev DEV expected");
+	ep->arg = argv[1];
+	parse_prefix(argv[1], &sid, &plen);
+	ep->route.sz = sizeof(ep->route);
+	memcpy(ep->route.sid, &sid, sizeof(sid));
+	ep->route.prefixlen = plen;
+	ep->route.ifindex = parse_dev(argv[3]);
+	cfg.n_endpoint++;
+	return 4;
+}
+
+static int parse_session(int argc, char **argv)
+{
+	struct session_cfg *s = &cfg.session[cfg.n_session];
+	int i = 2;
+
+	if (cfg.n_session == MAX_SESSIONS)
+		usage("at most %d sessions", MAX_SESSIONS);
+	if (argc < 2)
+		usage("session: ID missing");
+	s->id = parse_ulong("session", argv[1], SRV6_DM_SESSION_MAX);
+	if (session_configured(s->id))
+		usage("session %u given twice", s->id);
+	s->sess.then = SRV6_DM_THEN_NEXT;
+	if (i < argc && !strcmp(argv[i], "then")) {
+		if (++i >= argc)
+			usage("session %u: then needs next, decap or drop", s->id);
+		if (!strcmp(argv[i], "next")) {
+			s->sess.then = SRV6_DM_THEN_NEXT;
+		} else if (!strcmp(argv[i], "drop")) {
+			s->sess.then = SRV6_DM_THEN_DROP;
+		} else if (!strcmp(argv[i], "decap")) {
+			s->sess.then = SRV6_DM_THEN_DECAP;
+			s->sess.table = RT_TABLE_MAIN;
+			if (i + 1 < argc && !strcmp(argv[i + 1], "table")) {
+				if (i + 2 >= argc)
+					usage("session %u: table needs a value", s->id);
+				s->sess.table = parse_ulong("table", argv[i + 2],
+							    UINT_MAX);
+				if (!s->sess.table)
+					usage("bad table '0'");
+				i += 2;
+			}
+		} else {
+			usage("session %u: then needs next, decap or drop", s->id);
+		}
+		i++;
+	}
+	cfg.n_session++;
+	return i;
+}
+
+static void parse_objects(int argc, char **argv)
+{
+	int used;
+
+	if (!argc)
+		usage("nothing to do: give at least one OBJECT");
+	while (argc) {
+		if (!strcmp(argv[0], "inject"))
+			used = parse_inject(argc, argv);
+		else if (!strcmp(argv[0], "endpoint"))
+			used = parse_endpoint(argc, argv);
+		else if (!strcmp(argv[0], "session"))
+			used = parse_session(argc, argv);
+		else
+			usage("unknown object '%s'", argv[0]);
+		argc -= used;
+		argv += used;
+	}
+}
+
+/* rtnetlink for the injector's routes: libbpf attaches End.BPF only. */
+struct nl_req {
+	struct nlmsghdr nh;
+	struct rtmsg rt;
+	char attrs[256];
+};
+
+static struct rtattr *nl_attr(struct nlmsghdr *nh, int type, const void *data,
+			      int len)
+{
+	struct rtattr *rta = (void *)nh + NLMSG_ALIGN(nh->nlmsg_len);
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+static void nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest)
+{
+	nest->rta_len = (void *)nh + nh->nlmsg_len - (void *)nest;
+}
+
+/* Send @nh, wait for the ack; the kernel's extack message in @msg. */
+static int nl_talk(struct nlmsghdr *nh, char *msg, size_t msg_sz)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int one = 1, fd, ret = -EPROTO, off, len;
+	struct nlmsgerr *e;
+	struct rtattr *rta;
+	char buf[4096];
+	ssize_t n;
+
+	msg[0] = '\0';
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (sendto(fd, nh, nh->nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		goto out;
+	}
+	n = recv(fd, buf, sizeof(buf), 0);
+	if (n < (ssize_t)(NLMSG_HDRLEN + sizeof(*e)))
+		goto out;
+	nh = (void *)buf;
+	e = NLMSG_DATA(nh);
+	ret = e->error;
+	/* extack attributes follow the request, echoed unless capped */
+	off = NLMSG_HDRLEN + sizeof(*e);
+	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	len = nh->nlmsg_len - off;
+	for (rta = (void *)buf + off; off < n && RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == NLMSGERR_ATTR_MSG)
+			snprintf(msg, msg_sz, "%s", (char *)RTA_DATA(rta));
+out:
+	close(fd);
+	return ret;
+}
+
+static void route_msg(struct nl_req *req, int type, int flags,
+		      const struct inject *in)
+{
+	__u32 oif = in->ifindex;
+
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(req->rt));
+	req->nh.nlmsg_type = type;
+	req->nh.nlmsg_flags = flags;
+	req->rt.rtm_family = AF_INET6;
+	req->rt.rtm_dst_len = in->key.prefixlen;
+	req->rt.rtm_table = RT_TABLE_MAIN;
+	req->rt.rtm_protocol = RTPROT_STATIC;
+	req->rt.rtm_scope = RT_SCOPE_UNIVERSE;
+	req->rt.rtm_type = RTN_UNICAST;
+	nl_attr(&req->nh, RTA_DST, &in->key.dst, sizeof(in->key.dst));
+	nl_attr(&req->nh, RTA_OIF, &oif, sizeof(oif));
+}
+
+static int inject_attach(struct inject *in, int prog_fd, char *msg, size_t sz)
+{
+	static const char name[] = "srv6_dm_inject";
+	__u16 encap = LWTUNNEL_ENCAP_BPF;
+	struct rtattr *outer, *inner;
+	struct nl_req req;
+	__u32 fd = prog_fd;
+
+	route_msg(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, in);
+	nl_attr(&req.nh, RTA_ENCAP_TYPE, &encap, sizeof(encap));
+	outer = nl_attr(&req.nh, RTA_ENCAP | NLA_F_NESTED, NULL, 0);
+	inner = nl_attr(&req.nh, LWT_BPF_IN | NLA_F_NESTED, NULL, 0);
+	nl_attr(&req.nh, LWT_BPF_PROG_FD, &fd, sizeof(fd));
+	nl_attr(&req.nh, LWT_BPF_PROG_NAME, name, sizeof(name));
+	nl_nest_end(&req.nh, inner);
+	nl_nest_end(&req.nh, outer);
+	return nl_talk(&req.nh, msg, sz);
+}
+
+static int inject_detach(struct inject *in)
+{
+	struct nl_req req;
+	char msg[256];
+
+	route_msg(&req, RTM_DELROUTE, 0, in);
+	return nl_talk(&req.nh, msg, sizeof(msg));
+}
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt,
+			va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static const char * const pinned_maps[] = { "dm_flows", "dm_counts", "dm_stats" };
+
+static void unpin_maps(struct srv6_dm *skel)
+{
+	struct bpf_map *map;
+	size_t i;
+
+	if (!cfg.pin_dir)
+		return;
+	for (i = 0; i < ARRAY_SIZE(pinned_maps); i++) {
+		map = bpf_object__find_map_by_name(skel->obj, pinned_maps[i]);
+		if (map && bpf_map__is_pinned(map))
+			bpf_map__unpin(map, NULL);
+	}
+}
+
+static int pin_maps(struct srv6_dm *skel)
+{
+	char path[PATH_MAX];
+	struct bpf_map *map;
+	size_t i;
+	int err;
+
+	if (!cfg.pin_dir)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(pinned_maps); i++) {
+		map = bpf_object__find_map_by_name(skel->obj, pinned_maps[i]);
+		snprintf(path, sizeof(path), "%s/%s", cfg.pin_dir, pinned_maps[i]);
+		err = bpf_map__pin(map, path);
+		if (err)
+			return fail("cannot pin %s: %s", path, strerror(-err));
+	}
+	return 0;
+}
+
+/* Remove, in reverse, everything install() put in place. */
+static void uninstall(struct srv6_dm *skel)
+{
+	char msg[256] = "";
+	int i, err;
+
+	for (i = cfg.n_endpoint - 1; i >= 0; i--) {
+		LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = msg,
+			    .errmsg_sz = sizeof(msg));
+		struct endpoint *ep = &cfg.endpoint[i];
+
+		if (!ep->installed)
+			continue;
+		err = bpf_seg6local_detach(&ep->route, &opts);
+		if (err)
+			fail("endpoint %s: %s", ep->arg, msg[0] ? msg : strerror(-err));
+		ep->installed = false;
+	}
+	for (i = cfg.n_inject - 1; i >= 0; i--) {
+		if (!cfg.inject[i].installed)
+			continue;
+		err = inject_detach(&cfg.inject[i]);
+		if (err)
+			fail("inject %s: %s", cfg.inject[i].arg, strerror(-err));
+		cfg.inject[i].installed = false;
+	}
+	unpin_maps(skel);
+}
+
+static int fill_maps(struct srv6_dm *skel)
+{
+	struct srv6_dm_count zero = {};
+	int i, err;
+
+	for (i = 0; i < cfg.n_session; i++) {
+		err = bpf_map__update_elem(skel->maps.dm_sessions,
+					   &cfg.session[i].id, sizeof(__u32),
+					   &cfg.session[i].sess,
+					   sizeof(cfg.session[i].sess), BPF_NOEXIST);
+		if (err)
+			return fail("session %u: %s", cfg.session[i].id, strerror(-err));
+	}
+	for (i = 0; i < cfg.n_inject; i++) {
+		struct inject *in = &cfg.inject[i];
+
+		err = bpf_map__update_elem(skel->maps.dm_counts, &in->flow.session,
+					   sizeof(__u32), &zero, sizeof(zero),
+					   BPF_NOEXIST);
+		if (!err)
+			err = bpf_map__update_elem(skel->maps.dm_flows, &in->key,
+						   sizeof(in->key), &in->flow,
+						   sizeof(in->flow), BPF_NOEXIST);
+		if (err)
+			return fail("inject %s: %s", in->arg,
+				    err == -EEXIST ? "prefix given twice" : strerror(-err));
+	}
+	return 0;
+}
+
+static int install(struct srv6_dm *skel)
+{
+	char msg[256];
+	int i, err;
+
+	err = fill_maps(skel) ?: pin_maps(skel);
+	if (err)
+		return err;
+	for (i = 0; i < cfg.n_inject; i++) {
+		struct inject *in = &cfg.inject[i];
+
+		err = inject_attach(in, bpf_program__fd(skel->progs.srv6_dm_inject),
+				    msg, sizeof(msg));
+		if (err)
+			return fail("inject %s: %s", in->arg,
+				    msg[0] ? msg : strerror(-err));
+		in->installed = true;
+	}
+	for (i = 0; i < cfg.n_endpoint; i++) {
+		LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = msg,
+			    .errmsg_sz = sizeof(msg));
+		struct endpoint *ep = &cfg.endpoint[i];
+
+		msg[0] = '\0';
+		err = bpf_seg6local_attach(&ep->route,
+					   bpf_program__fd(skel->progs.srv6_dm_end),
+					   &opts);
+		if (err)
+			return fail("endpoint %s: %s", ep->arg,
+				    msg[0] ? msg : strerror(-err));
+		ep->installed = true;
+	}
+	return 0;
+}
+
+/* A wire timestamp (RFC 8762 4.2.1) in ns; only differences matter. */
+static __s64 ts_ns(__u64 ts, bool ptp)
+{
+	__u64 sec = ts >> 32, low = ts & 0xffffffff;
+
+	if (ptp)
+		return sec * NSEC_PER_SEC + low;
+	return sec * NSEC_PER_SEC + ((low * NSEC_PER_SEC) >> 32);
+}
+
+static struct session_stats *stats_of(__u32 id)
+{
+	int i;
+
+	for (i = 0; i < n_stats; i++)
+		if (stats[i].id == id)
+			return &stats[i];
+	if (n_stats == MAX_SESSIONS)
+		return NULL;
+	stats[n_stats].id = id;
+	return &stats[n_stats++];
+}
+
+static void account(struct session_stats *st, const struct srv6_dm_sample *s,
+		    __s64 delay)
+{
+	if (!st->received) {
+		st->first_seq = s->seq;
+		st->last_seq = s->seq;
+		st->min = delay;
+		st->max = delay;
+	} else {
+		if ((__s32)(s->seq - st->last_seq) > 0)
+			st->last_seq = s->seq;
+		if ((__s32)(s->seq - st->first_seq) < 0)
+			st->first_seq = s->seq;
+		st->jitter_sum += llabs(delay - st->last);
+		st->jitter_n++;
+	}
+	st->last = delay;
+	st->min = delay < st->min ? delay : st->min;
+	st->max = delay > st->max ? delay : st->max;
+	st->sum += delay;
+	st->received++;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	const struct srv6_dm_sample *s = data;
+	bool ptp = s->flags & SRV6_DM_F_PTP;
+	bool two_way = s->flags & SRV6_DM_F_TWO_WAY;
+	__s64 t[4], delay;
+	struct session_stats *st;
+	int i;
+
+	if (size < sizeof(*s))
+		return 0;
+	for (i = 0; i < 4; i++)
+		t[i] = ts_ns(s->t[i], ptp);
+	delay = two_way ? (t[3] - t[0]) - (t[2] - t[1]) : t[1] - t[0];
+	st = stats_of(s->session);
+	if (st) {
+		st->two_way = two_way;
+		account(st, s, delay);
+	}
+	if (!json)
+		return 0;
+	fprintf(json, "{\"session\":%u,\"seq\":%u,\"mode\":\"%s\",\"delay_ns\":%lld",
+		s->session, s->seq, two_way ? "two-way" : "one-way",
+		(long long)delay);
+	if (two_way)
+		fprintf(json, ",\"forward_ns\":%lld,\"backward_ns\":%lld",
+			(long long)(t[1] - t[0]), (long long)(t[3] - t[2]));
+	fprintf(json, "}\n");
+	fflush(json);
+	return 0;
+}
+
+static __u64 lost(const struct session_stats *st)
+{
+	__u64 expected = (__u64)(__u32)(st->last_seq - st->first_seq) + 1;
+
+	return expected > st->received ? expected - st->received : 0;
+}
+
+static void print_table(void)
+{
+	int i;
+
+	printf("%8s %-8s %8s %6s %9s %9s %9s %10s\n", "session", "mode",
+	       "probes", "lost", "min(ms)", "avg(ms)", "max(ms)", "jitter(ms)");
+	for (i = 0; i < n_stats; i++) {
+		const struct session_stats *st = &stats[i];
+
+		printf("%8u %-8s %8llu %6llu %9.3f %9.3f %9.3f %10.3f\n", st->id,
+		       st->two_way ? "two-way" : "one-way",
+		       (unsigned long long)st->received,
+		       (unsigned long long)lost(st), st->min / 1e6,
+		       st->sum / 1e6 / st->received, st->max / 1e6,
+		       st->jitter_n ? st->jitter_sum / 1e6 / st->jitter_n : 0.0);
+	}
+	fflush(stdout);
+}
+
+static void print_counters(struct srv6_dm *skel)
+{
+	static const char * const names[SRV6_DM_NR_STATS] = {
+		"encapsulated", "probes_sent", "encap_failed", "passed",
+		"sampled", "reflected", "malformed", "unknown_session",
+		"samples_lost", "forward_failed",
+	};
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *v = calloc(ncpus, sizeof(*v));
+	__u32 k;
+	int c;
+
+	if (!v)
+		return;
+	printf("counters:");
+	for (k = 0; k < SRV6_DM_NR_STATS; k++) {
+		__u64 sum = 0;
+
+		if (!bpf_map__lookup_elem(skel->maps.dm_stats, &k, sizeof(k), v,
+					  ncpus * sizeof(*v), 0))
+			for (c = 0; c < ncpus; c++)
+				sum += v[c];
+		printf(" %s=%llu", names[k], (unsigned long long)sum);
+	}
+	printf("\n");
+	free(v);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Until SIGINT, SIGTERM (read from @sig_fd) or the end of -t. */
+static int run(struct srv6_dm *skel, int sig_fd)
+{
+	struct signalfd_siginfo si;
+	struct ring_buffer *rb;
+	double start = now(), next = start + cfg.interval;
+	int err = 0;
+
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.dm_samples), on_sample,
+			      NULL, NULL);
+	if (!rb)
+		return fail("ring buffer: %s", strerror(errno));
+	printf("srv6-dm: %d injector route(s), %d End.DM SID(s), %d session(s) installed\n",
+	       cfg.n_inject, cfg.n_endpoint, cfg.n_session);
+	fflush(stdout);
+	while (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fail("ring buffer: %s", strerror(-err));
+			break;
+		}
+		err = 0;
+		if (cfg.duration && now() - start >= cfg.duration)
+			break;
+		if (!cfg.quiet && now() >= next) {
+			print_table();
+			next += cfg.interval;
+		}
+	}
+	ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	print_table();
+	print_counters(skel);
+	return err ? 1 : 0;
+}
+
+/* `set SESSION every N` on the maps a running srv6-dm pinned. */
+static int set_every(int argc, char **argv)
+{
+	struct srv6_dm_flow_key key, *prev = NULL;
+	struct srv6_dm_flow flow;
+	char path[PATH_MAX];
+	__u32 session, every;
+	int fd, err;
+
+	if (!cfg.pin_dir)
+		usage("set needs -p DIR");
+	if (argc != 4 || strcmp(argv[2], "every"))
+		usage("set SESSION every N expected");
+	session = parse_ulong("session", argv[1], SRV6_DM_SESSION_MAX);
+	every = parse_ulong("every", argv[3], 1000000);
+	snprintf(path, sizeof(path), "%s/dm_flows", cfg.pin_dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return fail("%s: %s (is srv6-dm running with -p %s?)", path,
+			    strerror(errno), cfg.pin_dir);
+	while (!bpf_map_get_next_key(fd, prev, &key)) {
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &flow) || flow.session != session)
+			continue;
+		flow.every = every;
+		err = bpf_map_update_elem(fd, &key, &flow, BPF_EXIST);
+		close(fd);
+		return err ? fail("session %u: %s", session, strerror(errno)) : 0;
+	}
+	close(fd);
+	return fail("no injector of session %u in %s", session, cfg.pin_dir);
+}
+
+static int tai_utc_offset(void)
+{
+	struct timex tx = {};
+
+	return adjtimex(&tx) < 0 ? 0 : tx.tai;
+}
+
+int main(int argc, char **argv)
+{
+	struct srv6_dm *skel;
+	int opt, err, sig_fd;
+	sigset_t sigs;
+
+	while ((opt = getopt(argc, argv, "+j:i:t:p:qh")) != -1) {
+		switch (opt) {
+		case 'j':
+			cfg.json_path = optarg;
+			break;
+		case 'i':
+			cfg.interval = parse_seconds("interval", optarg);
+			break;
+		case 't':
+			cfg.duration = parse_seconds("duration", optarg);
+			break;
+		case 'p':
+			cfg.pin_dir = optarg;
+			break;
+		case 'q':
+			cfg.quiet = true;
+			break;
+		default:
+			usage(NULL);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc && !strcmp(argv[0], "set"))
+		return set_every(argc, argv);
+	parse_objects(argc, argv);
+
+	if (cfg.json_path) {
+		json = strcmp(cfg.json_path, "-") ? fopen(cfg.json_path, "w") : stdout;
+		if (!json)
+			return fail("%s: %s", cfg.json_path, strerror(errno));
+	}
+	/* signals are read in run(); until then they wait */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sig_fd < 0)
+		return fail("signalfd: %s", strerror(errno));
+	libbpf_set_print(print_libbpf);
+	skel = srv6_dm__open();
+	if (!skel)
+		return fail("cannot open the BPF programs: %s", strerror(errno));
+	err = srv6_dm__load(skel);
+	if (err) {
+		srv6_dm__destroy(skel);
+		return fail("cannot load the BPF programs: %s", strerror(-err));
+	}
+	skel->bss->tai_utc_offset = tai_utc_offset();
+	err = install(skel);
+	if (!err)
+		err = run(skel, sig_fd);
+	uninstall(skel);
+	srv6_dm__destroy(skel);
+	if (json && json != stdout)
+		fclose(json);
+	return err;
+}
