@@ -1,0 +1,262 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 400
+#
+# Delay measurement with samples/bpf/srv6-dm on a live SRv6 domain:
+#
+#   h1 ---- r1 ---------- r2 ---------- r3 ---- h2
+#         headend    netem on r2-r3    End.DM fc00:3::a
+#         End.DM fc00:1::a             End.DT6 fc00:3::d6
+#
+# Session 1, one-way: h1's packets to h2 get <fc00:3::a, fc00:3::d6> at
+# r1; r3 measures, removes the DM TLV and decapsulates.  Session 2,
+# two-way: packets to fd00:4::99 get <fc00:3::a, fc00:1::a, fc00:1::d6>
+# (End.DM, like End, needs a segment after it); r3 reflects them, r1
+# measures and drops them.  The forward link r2 -> r3 is delayed
+# by netem; measured delays must follow it.
+#
+# Tolerance: every clock is the VM's, so timestamps agree; what the
+# measurement adds to netem's delay is the forwarding time of 3 hops in an
+# emulated CPU (about 0.1-1 ms here, more when the host is busy).  So a
+# mean within [D - 0.5 ms, D + 2.5 ms] of netem's D; the minimum is never
+# below D - jitter - 0.1 ms.
+set -u
+BIN=$SEG6_ST/samples/srv6-dm
+PY="/usr/bin/python3 $SEG6_ROOT/harness/tests/srv6_dm.py"
+TMP=$(mktemp -d)
+BPFFS=$TMP/bpffs
+NODES="h1 r1 r2 r3 h2"
+failures=0
+
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; failures=$((failures + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+cleanup() {
+	local p
+	for p in $(jobs -p); do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	for n in $NODES; do ip netns del "$n" 2>/dev/null; done
+	umount "$BPFFS" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+topology() {
+	local i=1 a b
+	for n in $NODES; do
+		ip netns add "$n" && ip -n "$n" link set lo up || return 1
+	done
+	set -- $NODES
+	while [ $# -ge 2 ]; do
+		a=$1 b=$2
+		ip link add "$a-$b" netns "$a" type veth peer name "$b-$a" netns "$b" &&
+		ip -n "$a" addr add "fd00:$i::1/64" dev "$a-$b" nodad &&
+		ip -n "$b" addr add "fd00:$i::2/64" dev "$b-$a" nodad &&
+		ip -n "$a" link set "$a-$b" up && ip -n "$b" link set "$b-$a" up || return 1
+		shift
+		i=$((i + 1))
+	done
+	for n in r1 r2 r3; do
+		ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1 || return 1
+	done
+	ip -n h1 -6 route add default via fd00:1::2 &&
+	ip -n h2 -6 route add default via fd00:4::1 &&
+	ip -n r1 -6 route add fc00::/16 via fd00:2::2 &&
+	ip -n r2 -6 route add fc00:3::/48 via fd00:3::2 &&
+	ip -n r2 -6 route add fc00:1::/48 via fd00:2::1 &&
+	ip -n r2 -6 route add fd00:4::/64 via fd00:3::2 &&
+	ip -n r2 -6 route add fd00:1::/64 via fd00:2::1 &&
+	ip -n r3 -6 route add fc00:1::/48 via fd00:3::1 &&
+	ip -n r3 -6 route add fd00:1::/64 via fd00:3::1 &&
+	ip -n r1 -6 route add fd00:4::/64 via fd00:2::2 &&
+	ip -n r3 -6 route add fc00:3::d6/128 encap seg6local action End.DT6 \
+		table 254 dev r3-r2 &&
+	ip netns exec r2 tc qdisc add dev r2-r3 root netem delay 10ms 1ms
+}
+
+# start NODE NAME ARGS...: srv6-dm ARGS in NODE, in the background; waits
+# until it has installed everything (or has exited)
+start() {
+	local node=$1 name=$2 i
+	shift 2
+	ip netns exec "$node" "$BIN" -q "$@" > "$TMP/$name.out" 2> "$TMP/$name.err" &
+	eval "pid_$name=$!"
+	for i in $(seq 100); do
+		grep -q installed "$TMP/$name.out" 2>/dev/null && return 0
+		kill -0 "$(eval echo \$pid_$name)" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+# stop NAME: SIGTERM, wait; its output in $TMP/NAME.out
+stop() {
+	local pid
+	pid=$(eval echo \$pid_$1)
+	kill -TERM "$pid" && wait "$pid"
+}
+
+# traffic FROM DST COUNT: COUNT pings, 10 ms apart
+traffic() {
+	ip netns exec "$1" ping -6 -q -c "$3" -i 0.01 -W 1 "$2" >/dev/null 2>&1
+}
+
+# stats JSON SESSION FIRST_SEQ: "count mean_ms min_ms max_ms" of the
+# session's samples with sequence numbers from FIRST_SEQ
+stats() {
+	/usr/bin/python3 - "$@" <<'EOF'
+import json, sys
+path, session, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+d = [s["delay_ns"] / 1e6 for s in map(json.loads, open(path))
+     if s["session"] == session and s["seq"] >= first]
+print(len(d), "%.3f %.3f %.3f" % (sum(d) / len(d), min(d), max(d)) if d else "0 0 0")
+EOF
+}
+
+# within NAME MEASURED_STATS DELAY_MS JITTER_MS
+within() {
+	local n mean min max
+	read -r n mean min max <<<"$2"
+	echo "# $1: $n samples, mean $mean ms, min $min ms, max $max ms (netem $3 ms +- $4 ms)"
+	[ "$n" -ge 20 ] &&
+	awk -v m="$mean" -v lo="$min" -v d="$3" -v j="$4" \
+		'BEGIN { exit !(m >= d - 0.5 && m <= d + 2.5 && lo >= d - j - 0.1) }'
+}
+
+# counter NAME KEY: a counter of srv6-dm's summary line
+counter() {
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" "$TMP/$1.out"
+}
+
+expect_usage() {
+	local pattern=$1 err rc
+	shift
+	err=$("$BIN" "$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" = 2 ] && grep -q "^Usage:" <<<"$err" && grep -qE -- "$pattern" <<<"$err"; then
+		ok "srv6-dm $* -> 2: $(head -n1 <<<"$err")"
+	else
+		bad "srv6-dm $* -> $rc, stderr: $err"
+	fi
+}
+
+# no injector (LWT BPF) or End.DM (End.BPF) route in NODE
+nothing_installed() {
+	[ -z "$(ip -n "$1" -6 route show | grep -E 'encap bpf|End\.BPF')" ]
+}
+
+topology || { echo "not ok - topology"; exit 1; }
+mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || bad "mount bpffs"
+
+# bad usage: exit 2, usage text, nothing installed
+expect_usage 'nothing to do' --
+expect_usage "unknown object 'frob'" -- frob
+expect_usage 'dev, segs and session are required' inject fd00:4::2 dev lo segs fc00::1
+expect_usage "bad session '16777216'" inject fd00:4::2 dev lo segs fc00::1 session 16777216
+expect_usage "bad every '-1'" inject fd00:4::2 dev lo segs fc00::1 session 1 every -1
+expect_usage "bad SID 'fc00::zz'" inject fd00:4::2 dev lo segs fc00::1,fc00::zz session 1
+expect_usage 'too many SIDs' inject fd00:4::2 dev lo segs fc::1,fc::2,fc::3,fc::4,fc::5,fc::6,fc::7 session 1
+expect_usage "bad prefix length '129'" inject fd00:4::2/129 dev lo segs fc00::1 session 1
+expect_usage 'session 3 given twice' session 3 session 3
+expect_usage 'session 5 injected twice' inject fd00::1 dev lo segs fc00::1 session 5 \
+	inject fd00::2 dev lo segs fc00::1 session 5
+expect_usage 'then needs next, decap or drop' session 3 then bounce
+expect_usage "bad table '0'" session 3 then decap table 0
+expect_usage "bad interval '0'" -i 0 session 1
+expect_usage 'set needs -p DIR' set 1 every 5
+expect_usage 'set SESSION every N expected' -p "$BPFFS" set 1 evry 5
+
+# refusals after a partial install: exit 1, everything removed again
+ip -n r1 -6 route add fc00:1::a/128 via fd00:2::2
+err=$(ip netns exec r1 "$BIN" -q inject fd00:4::2 dev r1-r2 segs fc00:3::a session 1 \
+	endpoint fc00:1::a dev r1-r2 2>&1 >/dev/null)
+rc=$?
+echo "# $err"
+check "End.DM on a SID that has a route: exit 1 ($rc)" [ "$rc" = 1 ]
+check "the kernel's reason is printed" grep -q "endpoint fc00:1::a" <<<"$err"
+check "the injector route it made first is gone" nothing_installed r1
+ip -n r1 -6 route del fc00:1::a/128
+err=$(ip netns exec r1 "$BIN" -q -p "$BPFFS" set 9 every 2 2>&1)
+check "set without a running srv6-dm: exit 1" [ $? = 1 ]
+err=$(ip netns exec r1 "$BIN" -q endpoint fc00::a dev nope0 2>&1)
+check "unknown device: exit 1 ($err)" [ $? = 1 ]
+
+# one-way and two-way sessions
+start r3 r3 -j "$TMP/r3.json" endpoint fc00:3::a dev r3-r2 session 1 then next session 2 ||
+	bad "srv6-dm on r3: $(cat "$TMP/r3.err")"
+start r1 r1 -j "$TMP/r1.json" -p "$BPFFS" \
+	inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 every 1 \
+	inject fd00:4::99/128 dev r1-r2 segs fc00:3::a,fc00:1::a,fc00:1::d6 session 2 every 1 two-way ptp \
+	endpoint fc00:1::a dev r1-r2 session 2 then drop ||
+	bad "srv6-dm on r1: $(cat "$TMP/r1.err")"
+ip -n r1 -6 route show | grep -E 'encap (bpf|seg6local)' | sed 's/^/# r1: /'
+
+# the wire between r1 and r2 (probes), and h2's (nothing of SRv6)
+ip netns exec r2 $PY sniff r2-r1 "$TMP/wire.pcap" "$TMP/wire.ready" 15 &
+sniff_wire=$!
+ip netns exec h2 $PY sniff h2-r3 "$TMP/h2.pcap" "$TMP/h2.ready" 15 &
+sniff_h2=$!
+for i in $(seq 100); do [ -e "$TMP/wire.ready" ] && [ -e "$TMP/h2.ready" ] && break; sleep 0.1; done
+
+check "pings from h1 to h2 cross the domain" traffic h1 fd00:4::2 100
+traffic h1 fd00:4::99 60
+sleep 0.5
+within "one-way, netem 10 ms" "$(stats "$TMP/r3.json" 1 0)" 10 1 &&
+	ok "one-way delay follows netem 10 ms +- 1 ms" || bad "one-way delay"
+within "two-way, netem 10 ms" "$(stats "$TMP/r1.json" 2 0)" 10 1 &&
+	ok "two-way delay follows netem 10 ms +- 1 ms" || bad "two-way delay"
+
+# netem changed at run time: the measurement moves
+ip netns exec r2 tc qdisc change dev r2-r3 root netem delay 30ms 1ms
+traffic h1 fd00:4::2 60
+sleep 0.5
+within "one-way, netem changed to 30 ms" "$(stats "$TMP/r3.json" 1 101)" 30 1 &&
+	ok "one-way delay follows netem changed to 30 ms" || bad "one-way delay after change"
+
+wait "$sniff_wire" "$sniff_h2"
+check "probes on the wire decode in scapy: valid SRH, TLV lengths, DM TLV" \
+	$PY probes "$TMP/wire.pcap" 100
+check "no SRH or DM TLV leaves the domain towards h2" $PY clean "$TMP/h2.pcap"
+
+# the probing rate changed at run time from another process
+check "srv6-dm set 1 every 4" ip netns exec r1 "$BIN" -p "$BPFFS" set 1 every 4
+before=$(stats "$TMP/r3.json" 1 0 | cut -d' ' -f1)
+traffic h1 fd00:4::2 40
+sleep 0.5
+after=$(stats "$TMP/r3.json" 1 0 | cut -d' ' -f1)
+echo "# probes for 40 packets at 1:4: $((after - before))"
+check "1 probe out of 4 packets after set" [ $((after - before)) = 10 ]
+err=$(ip netns exec r1 "$BIN" -p "$BPFFS" set 42 every 2 2>&1)
+check "set of an unknown session: exit 1 ($err)" [ $? = 1 ]
+
+# loss: sequence gaps
+ip netns exec r2 tc qdisc change dev r2-r3 root netem delay 1ms loss 30%
+ip netns exec r1 "$BIN" -p "$BPFFS" set 1 every 1
+traffic h1 fd00:4::2 100
+sleep 0.5
+ip netns exec r2 tc qdisc change dev r2-r3 root netem delay 1ms
+traffic h1 fd00:4::2 1	# closes the last gap
+
+# malformed and unknown-session probes at r3: dropped and counted
+for kind in short version flags session-bits unknown-session; do
+	ip netns exec r2 $PY send fd00:3::1 fc00:3::a "$kind"
+done
+ip netns exec r1 "$BIN" -p "$BPFFS" set 1 every 0
+check "SRv6 traffic without probes crosses End.DM" traffic h1 fd00:4::2 20
+
+stop r3 || bad "srv6-dm on r3 exit status"
+stop r1 || bad "srv6-dm on r1 exit status"
+sed 's/^/# r3: /' "$TMP/r3.out"
+sed 's/^/# r1: /' "$TMP/r1.out"
+lost=$(awk '$1 == 1 && $2 == "one-way" { print $4 }' "$TMP/r3.out" | tail -n1)
+check "loss seen as sequence gaps (lost $lost)" [ "${lost:-0}" -ge 10 ] && [ "${lost:-0}" -le 60 ]
+check "4 malformed probes dropped and counted" [ "$(counter r3 malformed)" = 4 ]
+check "1 probe of an unknown session dropped and counted" [ "$(counter r3 unknown_session)" = 1 ]
+check "no sample lost on the ring buffer" [ "$(counter r3 samples_lost)" = 0 ]
+check "r3 reflected the two-way probes" [ "$(counter r3 reflected)" -ge 60 ]
+check "ordinary packets passed End.DM" [ "$(counter r3 passed)" -ge 20 ]
+check "r1: no route left after SIGTERM" nothing_installed r1
+check "r3: no route left after SIGTERM" nothing_installed r3
+check "r1: pinned maps removed" [ -z "$(ls "$BPFFS")" ]
+exit $((failures > 0))
