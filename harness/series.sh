@@ -32,7 +32,8 @@ check_coverage() {
 	twice=$(echo "$used" | uniq -d)
 	[ -z "$missing" ] || die "harness/series/plan leaves out: $missing"
 	[ -z "$twice" ] || die "harness/series/plan uses twice: $twice"
-	used=$(plan_words files | while read -r p; do overlay_files "$p"; done | sort)
+	# shellcheck disable=SC2086
+	used=$(sed -n 's/^files //p' "$PLAN" | while read -r p; do overlay_files $p; done | sort)
 	missing=$(comm -23 <(overlay_files | sort) <(echo "$used" | sort -u))
 	twice=$(echo "$used" | uniq -d)
 	[ -z "$missing" ] || die "harness/series/plan leaves out: $missing"
