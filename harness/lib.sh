@@ -33,6 +33,19 @@ say() { printf '%s\n' "$*" >&2; }
 step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
+# kvm or tcg: how the VM runs.  A /dev/kvm without the CPU's virtualisation
+# flags is seen on some sandboxes, where QEMU hangs after the BIOS; so both
+# are needed for KVM.  VM_ACCEL=kvm|tcg overrides.
+vm_accel() {
+	if [ -n "${VM_ACCEL:-}" ]; then
+		echo "$VM_ACCEL"
+	elif [ -r /dev/kvm ] && [ -w /dev/kvm ] && grep -qwE 'vmx|svm' /proc/cpuinfo; then
+		echo kvm
+	else
+		echo tcg
+	fi
+}
+
 # Seconds since $1 (an epoch), for "took N s" messages.
 since() { echo $(( $(date +%s) - $1 )); }
 

@@ -9,7 +9,8 @@
 #   vm.sh RUNDIR TIMEOUT          run RUNDIR/job.sh, console to RUNDIR/console.log
 #   vm.sh --interactive RUNDIR    a shell on the serial console
 #
-# KVM is used when /dev/kvm is usable, TCG otherwise.
+# KVM is used when /dev/kvm and the CPU's virtualisation flags are there,
+# TCG otherwise.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,15 +23,23 @@ KERNEL=${VM_KERNEL:-$BUILD/arch/x86/boot/bzImage}
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL (run 'make kernel')"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run 'make deps')"
 
-if [ -w /dev/kvm ] && [ -r /dev/kvm ]; then
-	ACCEL=(-accel kvm -cpu host)
-else
-	ACCEL=(-accel tcg,thread=multi -cpu max)
-fi
+accel=$(vm_accel)
+case $accel in
+kvm) ACCEL=(-accel kvm -cpu host) ;;
+tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
+*) die "VM_ACCEL=$accel: kvm or tcg" ;;
+esac
 
 APPEND="console=ttyS0 root=hostroot rootfstype=9p ro panic=-1 oops=panic"
 APPEND+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 APPEND+=" init=$ROOT/harness/vm/init SEG6_RUN=$RUNDIR SEG6_INTERACTIVE=$interactive"
+# Under TCG the guest's TSC runs at the host's rate.  On a busy host the
+# guest's calibration against the PIT fails, and with no HPET or PM timer
+# (no ACPI) it falls back to the jiffies clocksource: timers then fire on
+# 4 ms ticks, which delay measurement sees.  Tell it the rate instead.
+if [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo; then
+	APPEND+=" tsc_early_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)"
+fi
 APPEND+=" ${VM_APPEND:-}"
 
 QEMU=(qemu-system-x86_64 "${ACCEL[@]}" -smp "${VM_CPUS:-2}" -m "${VM_MEM:-2048}"
