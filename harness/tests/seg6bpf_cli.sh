@@ -133,6 +133,13 @@ else
 	bad "show output"
 fi
 [ -e "$PIN/prog" ] && ok "program pinned" || bad "program not pinned"
+if grep -q '^    runs ' <<<"$show"; then bad "run time shown without bpf_stats"; fi
+sysctl -qw kernel.bpf_stats_enabled=1
+expect_ping pass "with kernel.bpf_stats_enabled"
+runs=$(sr "$BIN" show $SID | sed -n 's/^    runs \([0-9]*\), [0-9.]* ns each$/\1/p')
+sysctl -qw kernel.bpf_stats_enabled=0
+if [ "${runs:-0}" -ge 1 ]; then ok "show: the program's runs ($runs) with bpf_stats"
+else bad "show: no run count with bpf_stats"; fi
 expect_exit 1 "a route for this SID already exists" -- \
 	attach $SID dev r0 obj "$OBJ" prog end_drop
 expect_ping pass "duplicate attach left the first program"

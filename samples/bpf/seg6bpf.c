@@ -354,6 +354,22 @@ static void show_prog(__u32 prog_id)
 	close(fd);
 }
 
+/* What the kernel measured of the program's runs, with kernel.bpf_stats_enabled. */
+static void show_runs(__u32 prog_id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd;
+
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return;
+	if (!bpf_prog_get_info_by_fd(fd, &info, &len) && info.run_cnt)
+		printf("    runs %llu, %.1f ns each\n", (unsigned long long)info.run_cnt,
+		       (double)info.run_time_ns / info.run_cnt);
+	close(fd);
+}
+
 struct show_ctx {
 	const struct cmd *c;
 	int shown;
@@ -379,6 +395,7 @@ static int show_route(const struct bpf_seg6local_info *info, void *ctx)
 		       (unsigned long long)info->packets,
 		       (unsigned long long)info->bytes,
 		       (unsigned long long)info->errors);
+	show_runs(info->prog_id);
 	show_maps(info->prog_id);
 	s->shown++;
 	return 0;
