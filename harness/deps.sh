@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make deps`: install with apt-get whatever is missing (with "series",
-# also the static checkers and Sphinx of `make series-check`).  Idempotent; when
+# also the static checkers and Sphinx of `make series-check`; with "bench",
+# gnuplot).  Idempotent; when
 # everything is there it only runs dpkg-query (well under a second).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -20,8 +21,10 @@ PACKAGES=(
 	iproute2 iputils-ping netcat-openbsd python3 python3-scapy procps kmod binutils
 )
 
-# `deps.sh series`: also what `make series-check` runs
+# `deps.sh series`: also what `make series-check` runs; `deps.sh bench`:
+# the plot of `make bench`
 [ "${1:-}" != series ] || PACKAGES+=(sparse python3-sphinx python3-sphinx-rtd-theme python3-ply python3-git)
+[ "${1:-}" != bench ] || PACKAGES+=(gnuplot-nox)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

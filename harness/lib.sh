@@ -3,7 +3,9 @@
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$ROOT/out}
-SRC=$OUT/linux		# base tree + our overlay and patches (a git repo)
+# base tree + our overlay and patches (a git repo); KERNEL_SRC: another
+# tree to build (harness/stock.sh: the base alone)
+SRC=${KERNEL_SRC:-$OUT/linux}
 BUILD=${BUILD:-$OUT/build}	# kernel build output (O=)
 
 # The pinned base.  Debian's security archive keeps older versions, so the

@@ -51,9 +51,12 @@ TOOLS		:= $(patsubst %,$(ST)/samples/%,$(OUR_TOOLS))
 TEST_OBJS	:= $(patsubst %,$(ST)/prog_tests/%.test.o,$(OUR_TESTS))
 FRAMEWORK_OBJS	:= $(patsubst %,$(ST)/%.o,$(FRAMEWORK))
 
-# The bench needs the End.BPF test programs: trees without them (early
-# patches of the series) skip it.
-BENCH		:= $(if $(filter test_seg6_bpf_tlv,$(OUR_PROGS)),$(ST)/seg6_bench)
+# The bench needs the End.BPF test programs and kfuncs: trees without them
+# (early patches of the series) skip it.  Besides seg6_bench (test_run
+# cases), the data-path cases' generator and programs (harness/bench/).
+BENCH_DIR	:= $(dir $(BENCH_SRC))
+BENCH		:= $(if $(filter test_seg6_bpf_tlv,$(OUR_PROGS)),$(ST)/seg6_bench \
+		   $(ST)/seg6_gen $(ST)/bench/end_progs.bpf.o $(ST)/bench/xdp_pass.bpf.o)
 
 all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS) $(BENCH)
 
@@ -94,6 +97,16 @@ $(ST)/samples/%: $(SRC)/samples/bpf/%.c $(wildcard $(SRC)/samples/bpf/*.h) \
 # `make bench`'s test_run cases, on the skeletons of our test programs.
 $(ST)/seg6_bench: $(BENCH_SRC) $(SKELS) $(LIBBPF_A)
 	$(CC) $(CFLAGS) $< $(LIBBPF_A) $(LDLIBS) -o $@
+
+$(ST)/bench/%.bpf.o: $(BENCH_DIR)%.bpf.c $(wildcard $(BENCH_DIR)*.h) $(VMLINUX_H) $(LIBBPF_A)
+	mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(ST)/bench/%.skel.h: $(ST)/bench/%.bpf.o $(BPFTOOL)
+	$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
+
+$(ST)/seg6_gen: $(BENCH_DIR)seg6_gen.c $(BENCH_DIR)gen.h $(ST)/bench/gen.skel.h $(LIBBPF_A)
+	$(CC) $(CFLAGS) -I$(ST)/bench -I$(BENCH_DIR) $< $(LIBBPF_A) $(LDLIBS) -o $@
 
 # The runner's test table: one DEFINE_TEST per test entry point in our files.
 $(TESTS_HDR): $(patsubst %,$(SELFTESTS)/prog_tests/%.c,$(OUR_TESTS)) | $(ST)/prog_tests

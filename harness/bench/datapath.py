@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""End.BPF data-path benchmarks, run inside the VM by harness/bench.sh.
+
+  datapath.py RUNS SECONDS OUT.json OUT.md [stock]
+
+stock: on the unpatched kernel (harness/stock.sh), only the cases it can
+run (no kfunc, no srv6-dm), for bench.sh to set ours against them.
+
+A generator namespace sends one kind of frame at a time (seg6_gen: XDP
+live frames, in-kernel) into a router namespace whose SIDs are bound to
+every behaviour under test at once; the router forwards to a dummy
+device, whose transmit counter gives the rate.  In each of RUNS rounds,
+every pair is measured reference, case, reference, so that its ratio
+compares measurements seconds apart; each pair's ratio is the median of
+the per-round ratios, with their min and max.  A last pass reads the
+End.BPF programs' own run time (kernel.bpf_stats_enabled).
+"""
+import json
+import os
+import statistics
+import subprocess
+import sys
+
+from scapy.all import Ether, IPv6, IPv6ExtHdrSegmentRouting, UDP, Raw
+
+ST = os.environ["SEG6_ST"]
+GEN = ST + "/seg6_gen"
+SEG6BPF = ST + "/samples/seg6bpf"
+SRV6DM = ST + "/samples/srv6-dm"
+PROGS = ST + "/bench/end_progs.bpf.o"
+XDP_PASS = ST + "/bench/xdp_pass.bpf.o"
+
+FINAL = "fc00:ff::1"
+PAYLOAD = b"\x00" * 56             # a 64-octet UDP datagram
+DM_TYPE_OFF = 14 + 40 + 8 + 2 * 16  # the DM TLV's type octet in the frame
+
+
+def run(*cmd, ns=None, check=True):
+    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+    res = subprocess.run(full, capture_output=True, text=True)
+    if check and res.returncode:
+        sys.exit("datapath: %s: %s" % (" ".join(full), res.stderr.strip()))
+    return res.stdout
+
+
+def rtr(*cmd):
+    return run(*cmd, ns="rtr")
+
+
+def topology():
+    for ns in ("gen", "rtr"):
+        run("ip", "netns", "add", ns)
+        run("ip", "-n", ns, "link", "set", "lo", "up")
+    run("ip", "link", "add", "g0", "netns", "gen", "type", "veth", "peer", "name", "r0",
+        "netns", "rtr")
+    run("ip", "-n", "gen", "link", "set", "g0", "up")
+    rtr("ip", "link", "add", "dummy0", "type", "dummy")
+    for dev in ("r0", "dummy0"):
+        rtr("ip", "link", "set", dev, "up")
+    rtr("ip", "addr", "add", "fd00:1::2/64", "dev", "r0", "nodad")
+    rtr("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
+    for table in ("main", "100"):
+        rtr("ip", "-6", "route", "add", "fc00:ff::/64", "dev", "dummy0", "table", table)
+    # the veth takes redirected XDP frames only with an XDP program
+    rtr("ip", "link", "set", "dev", "r0", "xdpdrv", "obj", XDP_PASS, "sec", "xdp")
+
+
+def seg6local(sid, *action):
+    rtr("ip", "-6", "route", "add", sid, "encap", "seg6local", "action", *action,
+        "dev", "r0")
+
+
+def end_bpf(sid, prog):
+    rtr(SEG6BPF, "attach", sid, "dev", "r0", "obj", PROGS, "prog", prog)
+
+
+def sids(stock):
+    seg6local("fc00::1", "End")
+    end_bpf("fc00::2", "noop")
+    end_bpf("fc00::3", "tag_increment")
+    seg6local("fc00::4", "End.T", "table", "100")
+    end_bpf("fc00::5", "end_t")
+    end_bpf("fc00::6", "tlv_helpers")
+    rtr("ip", "-6", "route", "add", "fd00:ff::2/128", "encap", "seg6", "mode", "encap",
+        "segs", "fc00:ff::2", "dev", "dummy0")
+    if stock:
+        return None
+    end_bpf("fc00::7", "tlv_kfunc")
+    # srv6-dm: End.DM at fc00::8, the injector on fd00:ff::1
+    dm = subprocess.Popen(["ip", "netns", "exec", "rtr", SRV6DM, "-q",
+                           "inject", "fd00:ff::1/128", "dev", "dummy0", "segs",
+                           "fc00:ff::2", "session", "2", "every", "1",
+                           "endpoint", "fc00::8", "dev", "r0", "session", "1"],
+                          stdout=subprocess.PIPE, text=True)
+    if "installed" not in dm.stdout.readline():
+        sys.exit("datapath: srv6-dm did not start")
+    return dm
+
+
+def mac(ns, dev):
+    return json.loads(run("ip", "-n", ns, "-j", "link", "show", dev))[0]["address"]
+
+
+# cases the unpatched kernel runs too
+STOCK_CASES = ("End", "End.BPF no-op", "End.BPF tag++", "End.T", "End.BPF -> End.T",
+               "+8 B TLV: helpers", "End, 48 B TLV", "seg6 encap")
+
+
+def frames():
+    eth = Ether(src=mac("gen", "g0"), dst=mac("rtr", "r0"))
+    udp = UDP(sport=1234, dport=5678) / Raw(PAYLOAD)
+
+    def srv6(sid, tlv=b""):
+        srh = IPv6ExtHdrSegmentRouting(addresses=[FINAL, sid], segleft=1,
+                                       lastentry=1, nh=17)
+        if tlv:
+            srh.len = (32 + len(tlv)) // 8
+            return eth / IPv6(src="fd00:1::1", dst=sid, hlim=64, nh=43) / \
+                Raw(bytes(srh)[:40] + tlv) / udp
+        return eth / IPv6(src="fd00:1::1", dst=sid, hlim=64) / srh / udp
+
+    def plain(dst):
+        return eth / IPv6(src="fd00:1::1", dst=dst, hlim=64) / udp
+
+    # a DM TLV (samples/bpf/srv6_dm.h) of session 1; 252 makes it another
+    # experimental TLV that End.DM lets pass
+    dm_tlv = bytes([253, 46, 1, 0, 0, 0, 0, 1]) + bytes(40)
+    dm_tlv = dm_tlv[:16] + (1 << 32).to_bytes(8, "big") + dm_tlv[24:]  # T1
+    other = bytes([252]) + dm_tlv[1:]
+    mark = [str(DM_TYPE_OFF), "100", "253", "252"]
+    return [
+        ("End", srv6("fc00::1"), []),
+        ("End.BPF no-op", srv6("fc00::2"), []),
+        ("End.BPF tag++", srv6("fc00::3"), []),
+        ("End.T", srv6("fc00::4"), []),
+        ("End.BPF -> End.T", srv6("fc00::5"), []),
+        ("+8 B TLV: helpers", srv6("fc00::6"), []),
+        ("+8 B TLV: kfunc", srv6("fc00::7"), []),
+        ("End, 48 B TLV", srv6("fc00::1", other), []),
+        ("End.DM 1:100", srv6("fc00::8", other), mark),
+        ("End.DM 1:1", srv6("fc00::8", dm_tlv), []),
+        ("seg6 encap", plain("fd00:ff::2"), []),
+        ("DM injector 1:1", plain("fd00:ff::1"), []),
+    ]
+
+
+# (case, reference, the seed's ratio, our goal)
+PAIRS = [
+    ("End.BPF no-op", "End", 0.970, 0.99),
+    ("End.BPF tag++", "End", 0.937, None),
+    ("End.BPF -> End.T", "End.T", 0.936, 0.98),
+    ("+8 B TLV: helpers", "End", 0.906, None),
+    ("+8 B TLV: kfunc", "End", 0.906, 0.96),
+    ("+8 B TLV: kfunc", "+8 B TLV: helpers", None, 1.0),
+    ("End.DM 1:100", "End, 48 B TLV", 0.98, None),
+    ("End.DM 1:1", "End, 48 B TLV", None, None),
+    ("DM injector 1:1", "seg6 encap", 0.811, 0.95),
+]
+
+
+def tx_packets():
+    return int(rtr("cat", "/sys/class/net/dummy0/statistics/tx_packets"))
+
+
+def measure(frame, mark, seconds):
+    before = tx_packets()
+    out = run(GEN, "g0", str(seconds), bytes(frame).hex(), *mark, ns="gen").split()
+    sent, elapsed = int(out[1]), float(out[3])
+    forwarded = tx_packets() - before
+    return forwarded / elapsed, forwarded / sent if sent else 0
+
+
+def summary(values):
+    return {"median": statistics.median(values), "min": min(values),
+            "max": max(values)}
+
+
+# End.BPF SIDs whose program's own run time the profile pass reads
+PROFILED = {"End.BPF no-op": "fc00::2", "End.BPF tag++": "fc00::3",
+            "End.BPF -> End.T": "fc00::5", "+8 B TLV: helpers": "fc00::6",
+            "+8 B TLV: kfunc": "fc00::7", "End.DM 1:100": "fc00::8",
+            "End.DM 1:1": "fc00::8"}
+
+
+def program_time(sid):
+    """(runs, total ns) of the program at @sid, from seg6bpf show."""
+    words = rtr(SEG6BPF, "show", sid).replace(",", " ").split()
+    if "runs" not in words:
+        return 0, 0.0
+    i = words.index("runs")
+    return int(words[i + 1]), int(words[i + 1]) * float(words[i + 2])
+
+
+def profile(cases, pps, seconds):
+    """Where an End.BPF case's time goes: its program's own run time
+    (kernel.bpf_stats_enabled, on for this pass only) against what the
+    case costs per packet over its reference."""
+    rows = []
+    run("sysctl", "-qw", "kernel.bpf_stats_enabled=1")
+    for name, frame, mark in cases:
+        sid = PROFILED.get(name)
+        ref = next((r for c, r, _, _ in PAIRS if c == name), None)
+        if not sid or ref not in pps:
+            continue
+        runs0, ns0 = program_time(sid)
+        measure(frame, mark, seconds)
+        runs1, ns1 = program_time(sid)
+        prog = (ns1 - ns0) / (runs1 - runs0) if runs1 > runs0 else 0.0
+        per_pkt = 1e9 / statistics.median(pps[name])
+        ref_pkt = 1e9 / statistics.median(pps[ref])
+        rows.append({"case": name, "reference": ref, "ns_per_packet": per_pkt,
+                     "reference_ns_per_packet": ref_pkt, "extra_ns": per_pkt - ref_pkt,
+                     "program_ns": prog})
+    run("sysctl", "-qw", "kernel.bpf_stats_enabled=0")
+    return rows
+
+
+def main(argv):
+    rounds, seconds, out_json, out_md = int(argv[1]), float(argv[2]), argv[3], argv[4]
+    stock = argv[5:] == ["stock"]
+    topology()
+    dm = sids(stock)
+    cases = [c for c in frames() if not stock or c[0] in STOCK_CASES]
+    names = [c[0] for c in cases]
+    by_name = {c[0]: c for c in cases}
+    pairs = [p for p in PAIRS if p[0] in names and p[1] in names]
+    alone = [n for n in names if not any(n in p[:2] for p in pairs)]
+    pps = {name: [] for name in names}
+    delivered = {name: [] for name in names}
+    ratios = {p[:2]: [] for p in pairs}
+
+    def take(name):
+        _, frame, mark = by_name[name]
+        rate, share = measure(frame, mark, seconds)
+        pps[name].append(rate)
+        delivered[name].append(share)
+        return rate
+
+    # Each pair is measured reference, case, reference, so that its ratio
+    # compares measurements a few seconds apart: an emulated CPU's speed
+    # drifts more than that over a whole round.
+    for r in range(rounds):
+        for case, ref, _, _ in pairs:
+            before, rate, after = take(ref), take(case), take(ref)
+            ratios[(case, ref)].append(rate / ((before + after) / 2))
+        for name in alone:
+            take(name)
+        print("round %d/%d: %s" % (r + 1, rounds, ", ".join(
+            "%s / %s %.3f" % (c, ref, ratios[(c, ref)][-1]) for c, ref, _, _ in pairs)),
+            flush=True)
+    prof = [] if stock else profile(cases, pps, seconds)
+    dm_summary = ""
+    if dm:
+        dm.terminate()
+        dm_summary = dm.communicate(timeout=30)[0].strip().splitlines()[-1]
+
+    result = {"rounds": rounds, "seconds": seconds,
+              "frame_octets": {name: len(frame) for name, frame, _ in cases},
+              "cases": {n: dict(summary(pps[n]), runs=pps[n],
+                                forwarded=min(delivered[n])) for n in pps},
+              "pairs": [], "profile": prof, "srv6_dm": dm_summary}
+    for case, ref, seed, goal in pairs:
+        result["pairs"].append(dict(summary(ratios[(case, ref)]), case=case,
+                                    reference=ref, seed=seed, goal=goal))
+    with open(out_json, "w") as f:
+        json.dump(result, f, indent=1)
+    with open(out_md, "w") as f:
+        f.write("Data path: %d rounds; in each, every pair measured reference, case, "
+                "reference, %g s each; the ratio is the case's rate over the mean of the "
+                "two reference rates (median and min-max over the rounds); packets per "
+                "second forwarded (medians); frames of %d octets (SRH of 2 segments, "
+                "64-octet UDP datagram)\n\n" % (rounds, seconds, len(cases[0][1])))
+        f.write("| case | pps | reference | pps | ratio | min-max | seed | goal |\n")
+        f.write("| --- | ---: | --- | ---: | ---: | --- | ---: | ---: |\n")
+        for p in result["pairs"]:
+            c, r = result["cases"][p["case"]], result["cases"][p["reference"]]
+            f.write("| %s | %.0f | %s | %.0f | %.3f | %.3f-%.3f | %s | %s |\n" % (
+                p["case"], c["median"], p["reference"], r["median"], p["median"],
+                p["min"], p["max"], "%.3f" % p["seed"] if p["seed"] else "",
+                "%.2f" % p["goal"] if p["goal"] else ""))
+        short = [n for n in pps if result["cases"][n]["forwarded"] < 0.99]
+        if short:
+            f.write("\nNot every frame was forwarded in: %s\n" % ", ".join(short))
+        if prof:
+            f.write("\nWhere the time goes (ns per packet from the medians; the program's "
+                    "own run time from kernel.bpf_stats_enabled in a pass of its own; the "
+                    "rest is End.BPF's steps around the program and noise):\n\n")
+            f.write("| case | ns/packet | reference | ns/packet | extra | program | rest |\n")
+            f.write("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n")
+            for r in prof:
+                f.write("| %s | %.0f | %s | %.0f | %.0f | %.0f | %.0f |\n" % (
+                    r["case"], r["ns_per_packet"], r["reference"],
+                    r["reference_ns_per_packet"], r["extra_ns"], r["program_ns"],
+                    r["extra_ns"] - r["program_ns"]))
+        if dm_summary:
+            f.write("\nsrv6-dm on the router at the end: `%s`\n" % dm_summary)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

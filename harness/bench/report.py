@@ -1,0 +1,81 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The report of `make bench`, from what the VM runs wrote (harness/bench.sh).
+
+  report.py RUNDIR HEADER
+
+RUNDIR/ours holds datapath.json and test_run.json from our kernel;
+RUNDIR/regress-ours and RUNDIR/regress-stock the datapath.json of the cases
+both kernels run, measured in two VMs at the same time.  Writes
+RUNDIR/results.json (all of it), RUNDIR/report.md (tables) and
+RUNDIR/ratios.dat (for ratios.gp).
+"""
+import json
+import os
+import sys
+
+
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def regression(ours, stock):
+    """Our kernel's rate over the unpatched one's, for the cases both ran."""
+    rows = []
+    for name, case in stock["cases"].items():
+        if name in ours["cases"]:
+            rows.append({"case": name, "ours": ours["cases"][name]["median"],
+                         "stock": case["median"],
+                         "ratio": ours["cases"][name]["median"] / case["median"],
+                         "goal": 0.99 if name == "End" else None})
+    return rows
+
+
+def main(rundir, header):
+    ours = load(os.path.join(rundir, "ours", "datapath.json"))
+    regress_ours = load(os.path.join(rundir, "regress-ours", "datapath.json"))
+    regress_stock = load(os.path.join(rundir, "regress-stock", "datapath.json"))
+    test_run = load(os.path.join(rundir, "ours", "test_run.json"))
+    regress = regression(regress_ours, regress_stock)
+    results = {"datapath": ours, "regression_ours": regress_ours,
+               "regression_stock": regress_stock, "regression": regress,
+               "test_run": test_run}
+    with open(os.path.join(rundir, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+
+    with open(os.path.join(rundir, "report.md"), "w") as f:
+        f.write("# End.BPF benchmarks\n\n%s\n\n" % header)
+        with open(os.path.join(rundir, "ours", "datapath.md")) as md:
+            f.write(md.read())
+        f.write("\nOur kernel against the unpatched base, same config, in two VMs "
+                "running at the same time (packets per second forwarded, medians):\n\n")
+        f.write("| case | ours | unpatched | ratio | goal |\n| --- | ---: | ---: | ---: | ---: |\n")
+        for r in regress:
+            f.write("| %s | %.0f | %.0f | %.3f | %s |\n" % (
+                r["case"], r["ours"], r["stock"], r["ratio"],
+                "%.2f" % r["goal"] if r["goal"] else ""))
+        f.write("\nBPF_PROG_TEST_RUN cases (ns per run):\n\n")
+        with open(os.path.join(rundir, "ours", "test_run.md")) as md:
+            f.write(md.read())
+        f.write("\n![ratios](ratios.svg)\n")
+
+    # label, ours (median, min, max), seed, goal; "?" where there is none
+    with open(os.path.join(rundir, "ratios.dat"), "w") as f:
+        def row(label, med, lo, hi, seed, goal):
+            f.write('"%s" %.4f %.4f %.4f %s %s\n' % (
+                label, med, lo, hi, "%.3f" % seed if seed else "?",
+                "%.2f" % goal if goal else "?"))
+        for p in ours["pairs"]:
+            row("%s / %s" % (p["case"], p["reference"]), p["median"], p["min"], p["max"],
+                p["seed"], p["goal"])
+        for r in regress:
+            row("%s: ours / unpatched" % r["case"], r["ratio"], r["ratio"], r["ratio"],
+                None, r["goal"])
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("Usage: report.py RUNDIR HEADER")
+    sys.exit(main(sys.argv[1], sys.argv[2]))
