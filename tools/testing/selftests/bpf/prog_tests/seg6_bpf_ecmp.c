@@ -30,8 +30,8 @@ static int setup(void)
 	SYS(fail, "ip -n " NS " addr add fd0a::1/64 dev d1 nodad");
 	SYS(fail, "ip -n " NS " addr add fd0b::1/64 dev d2 nodad");
 	SYS(fail, "ip -n " NS " addr add fd0c::1/64 dev d3 nodad");
-	SYS(fail, "ip -n " NS " -6 route add fc00:a::/64 nexthop via fd0a::2 dev d1 weight 1"
-	    " nexthop via fd0b::2 dev d2 weight 3");
+	SYS(fail, "ip -n %s -6 route add fc00:a::/64 %s %s", NS,
+	    "nexthop via fd0a::2 dev d1 weight 1", "nexthop via fd0b::2 dev d2 weight 3");
 	SYS(fail, "ip -n " NS " -6 route add fc00:b::/64 via fd0c::2 dev d3");
 	SYS(fail, "ip -n " NS " nexthop add id 1 via fd0a::2 dev d1");
 	SYS(fail, "ip -n " NS " nexthop add id 2 via fd0b::2 dev d2");
@@ -49,6 +49,7 @@ static int lookup(struct test_seg6_bpf_ecmp *skel, const char *dst, __u32 table,
 {
 	const char * const segs[] = { "fc00::b", "fc00::d1" };
 	char pkt[256], udp[64];
+
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt);
 
 	opts.data_size_in = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp,

@@ -32,53 +32,57 @@ struct tlv_case {
 	size_t out_len;
 };
 
-#define A	124, 2, 0xaa, 0xbb		/* 4 bytes, experimental type */
-#define B	125, 4, 1, 2, 3, 4		/* 6 bytes */
-#define C	125, 1, 9			/* 3 bytes */
-#define D	126, 6, 1, 2, 3, 4, 5, 6	/* 8 bytes */
-#define PADN(n)	4, (n) - 2			/* PadN of n bytes: the array's zeros follow */
+/* TLVs as string literals, to be pasted together into a TLV area */
+#define A	"\x7c\x02\xaa\xbb"		/* 4 bytes, experimental type 124 */
+#define B	"\x7d\x04\x01\x02\x03\x04"	/* 6 bytes, type 125 */
+#define C	"\x7d\x01\x09"			/* 3 bytes */
+#define D	"\x7e\x06\x01\x02\x03\x04\x05\x06"	/* 8 bytes, type 126 */
+/* PadN of 2, 4 and 6 bytes: type and length, the array's zeros follow */
+#define PADN2	"\x04\x00"
+#define PADN4	"\x04\x02"
+#define PADN6	"\x04\x04"
 
 static const struct tlv_case cases[] = {
-	{ "find", TLV_OP_FIND, { A, PADN(4) }, 8, 0, 124,
+	{ "find", TLV_OP_FIND, A PADN4, 8, 0, 124,
 	  .ret = TLVS, .found_len = 4 },
-	{ "find_padding", TLV_OP_FIND, { A, PADN(4) }, 8, 0, 4,
+	{ "find_padding", TLV_OP_FIND, A PADN4, 8, 0, 4,
 	  .ret = TLVS + 4, .found_len = 4 },
-	{ "find_from_next", TLV_OP_FIND, { A, PADN(4) }, 8, TLVS + 4, 124,
+	{ "find_from_next", TLV_OP_FIND, A PADN4, 8, TLVS + 4, 124,
 	  .ret = -ENOENT },
-	{ "find_absent", TLV_OP_FIND, { A, PADN(4) }, 8, 0, 125, .ret = -ENOENT },
+	{ "find_absent", TLV_OP_FIND, A PADN4, 8, 0, 125, .ret = -ENOENT },
 	{ "find_no_tlvs", TLV_OP_FIND, {}, 0, 0, 124, .ret = -ENOENT },
-	{ "insert_end", TLV_OP_INSERT, { A, PADN(4) }, 8, 0, 0, { B }, 6,
-	  .ret = TLVS + 4, .out = { A, B, PADN(6) }, .out_len = 16 },
-	{ "insert_at_last_end", TLV_OP_INSERT, { A, PADN(4) }, 8, TLVS + 4, 0, { B }, 6,
-	  .ret = TLVS + 4, .out = { A, B, PADN(6) }, .out_len = 16 },
-	{ "insert_front", TLV_OP_INSERT, { A, PADN(4) }, 8, TLVS, 0, { B }, 6,
-	  .ret = TLVS, .out = { B, A, PADN(6) }, .out_len = 16 },
-	{ "insert_pad1", TLV_OP_INSERT, { A, PADN(4) }, 8, 0, 0, { C }, 3,
-	  .ret = TLVS + 4, .out = { A, C, 0 }, .out_len = 8 },
-	{ "insert_aligned", TLV_OP_INSERT, {}, 0, 0, 0, { D }, 8,
-	  .ret = TLVS, .out = { D }, .out_len = 8 },
-	{ "remove_only", TLV_OP_REMOVE, { A, PADN(4) }, 8, TLVS, .ret = 0,
+	{ "insert_end", TLV_OP_INSERT, A PADN4, 8, 0, 0, B, 6,
+	  .ret = TLVS + 4, .out = A B PADN6, .out_len = 16 },
+	{ "insert_at_last_end", TLV_OP_INSERT, A PADN4, 8, TLVS + 4, 0, B, 6,
+	  .ret = TLVS + 4, .out = A B PADN6, .out_len = 16 },
+	{ "insert_front", TLV_OP_INSERT, A PADN4, 8, TLVS, 0, B, 6,
+	  .ret = TLVS, .out = B A PADN6, .out_len = 16 },
+	{ "insert_pad1", TLV_OP_INSERT, A PADN4, 8, 0, 0, C, 3,
+	  .ret = TLVS + 4, .out = A C, .out_len = 8 },
+	{ "insert_aligned", TLV_OP_INSERT, {}, 0, 0, 0, D, 8,
+	  .ret = TLVS, .out = D, .out_len = 8 },
+	{ "remove_only", TLV_OP_REMOVE, A PADN4, 8, TLVS, .ret = 0,
 	  .out_len = 0 },
-	{ "remove_first", TLV_OP_REMOVE, { A, B, PADN(6) }, 16, TLVS, .ret = 0,
-	  .out = { B, PADN(2) }, .out_len = 8 },
-	{ "remove_last", TLV_OP_REMOVE, { A, B, PADN(6) }, 16, TLVS + 4, .ret = 0,
-	  .out = { A, PADN(4) }, .out_len = 8 },
-	{ "insert_inside_tlv", TLV_OP_INSERT, { A, PADN(4) }, 8, TLVS + 1, 0, { B }, 6,
+	{ "remove_first", TLV_OP_REMOVE, A B PADN6, 16, TLVS, .ret = 0,
+	  .out = B PADN2, .out_len = 8 },
+	{ "remove_last", TLV_OP_REMOVE, A B PADN6, 16, TLVS + 4, .ret = 0,
+	  .out = A PADN4, .out_len = 8 },
+	{ "insert_inside_tlv", TLV_OP_INSERT, A PADN4, 8, TLVS + 1, 0, B, 6,
 	  .ret = -EINVAL },
-	{ "insert_in_segments", TLV_OP_INSERT, { A, PADN(4) }, 8, TLVS - 16, 0, { B }, 6,
+	{ "insert_in_segments", TLV_OP_INSERT, A PADN4, 8, TLVS - 16, 0, B, 6,
 	  .ret = -EFAULT },
-	{ "insert_in_padding", TLV_OP_INSERT, { A, PADN(4) }, 8, TLVS + 6, 0, { B }, 6,
+	{ "insert_in_padding", TLV_OP_INSERT, A PADN4, 8, TLVS + 6, 0, B, 6,
 	  .ret = -EFAULT },
-	{ "insert_bad_length", TLV_OP_INSERT, { A, PADN(4) }, 8, 0, 0, { 125, 4, 1, 2 }, 4,
+	{ "insert_bad_length", TLV_OP_INSERT, A PADN4, 8, 0, 0, { 125, 4, 1, 2 }, 4,
 	  .ret = -EINVAL },
-	{ "insert_padn", TLV_OP_INSERT, { A, PADN(4) }, 8, 0, 0, { PADN(4) }, 4,
+	{ "insert_padn", TLV_OP_INSERT, A PADN4, 8, 0, 0, PADN4, 4,
 	  .ret = -EINVAL },
-	{ "insert_pad1_tlv", TLV_OP_INSERT, { A, PADN(4) }, 8, 0, 0, { 0 }, 1,
+	{ "insert_pad1_tlv", TLV_OP_INSERT, A PADN4, 8, 0, 0, { 0 }, 1,
 	  .ret = -EINVAL },
-	{ "remove_padding", TLV_OP_REMOVE, { A, PADN(4) }, 8, TLVS + 4, .ret = -EINVAL },
-	{ "remove_inside_tlv", TLV_OP_REMOVE, { A, PADN(4) }, 8, TLVS + 1, .ret = -EINVAL },
-	{ "remove_outside", TLV_OP_REMOVE, { A, PADN(4) }, 8, TLVS + 8, .ret = -EFAULT },
-	{ "find_unaligned_srh", TLV_OP_FIND_AFTER_BAD_EDIT, { A, PADN(4) }, 8, TLVS + 8, 124,
+	{ "remove_padding", TLV_OP_REMOVE, A PADN4, 8, TLVS + 4, .ret = -EINVAL },
+	{ "remove_inside_tlv", TLV_OP_REMOVE, A PADN4, 8, TLVS + 1, .ret = -EINVAL },
+	{ "remove_outside", TLV_OP_REMOVE, A PADN4, 8, TLVS + 8, .ret = -EFAULT },
+	{ "find_unaligned_srh", TLV_OP_FIND_AFTER_BAD_EDIT, A PADN4, 8, TLVS + 8, 124,
 	  .ret = -EBADMSG },
 };
 
@@ -120,6 +124,7 @@ static void run_case(struct test_seg6_bpf_tlv *skel, const struct tlv_case *c)
 {
 	char in[256], want[256], out[256];
 	size_t len, want_len;
+
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_out = out, .data_size_out = sizeof(out));
 
 	len = srv6_with_tlvs(in, c->in, c->in_len, false);
@@ -147,10 +152,11 @@ static void run_case(struct test_seg6_bpf_tlv *skel, const struct tlv_case *c)
 static void test_until_full(struct test_seg6_bpf_tlv *skel)
 {
 	static char in[256], out[4096];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_out = out,
-		    .data_size_out = sizeof(out));
 	struct ipv6_sr_hdr *srh = (void *)(out + sizeof(struct ipv6hdr));
 	__u8 big[257] = { 125, 255 };
+
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_out = out,
+		    .data_size_out = sizeof(out));
 
 	opts.data_size_in = srv6_with_tlvs(in, NULL, 0, false);
 	set_args(skel, TLV_OP_INSERT_UNTIL_FULL, 0, 0, big, sizeof(big));
@@ -169,15 +175,16 @@ static void test_until_full(struct test_seg6_bpf_tlv *skel)
  */
 static void test_srh_pop(struct test_seg6_bpf_tlv *skel)
 {
-	static const __u8 tlvs[8] = { A, PADN(4) };
+	static const __u8 tlvs[8] = A PADN4;
 	const char * const three[] = { "fc00::b", "fc00::d1", "fc00::d2" };
 	size_t udp_len = sizeof(struct udphdr) + sizeof(struct seg6_test_payload);
 	char in[256], out[256], udp[64];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_out = out,
-		    .data_size_out = sizeof(out));
 	struct ipv6hdr *ip6 = (void *)out;
 	int fd = bpf_program__fd(skel->progs.seg6_tlv);
 	char final[INET6_ADDRSTRLEN];
+
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_out = out,
+		    .data_size_out = sizeof(out));
 
 	opts.data_size_in = srv6_with_tlvs(in, tlvs, sizeof(tlvs), false);
 	set_args(skel, TLV_OP_SRH_POP, 0, 124, tlvs, 0);
@@ -261,9 +268,9 @@ out:
 static void test_data_path(struct test_seg6_bpf_tlv *skel)
 {
 	static const struct seg6_topo topo = { NS_SRC, NS_SR, NS_DST };
-	/* sized: PADN() leaves its zeros to the array's initialisation */
-	static const __u8 in_tlvs[8] = { A, PADN(4) }, out_tlvs[16] = { A, B, PADN(6) };
-	static const __u8 b[] = { B };
+	/* sized: PADN*() leave their zeros to the array's initialisation */
+	static const __u8 in_tlvs[8] = A PADN4, out_tlvs[16] = A B PADN6;
+	static const __u8 b[6] = B;	/* no NUL: exactly the TLV */
 	struct seg6_bpf_route r = { .sid = "fc00::b", .dev = "r0", .name = "seg6_tlv" };
 	char pkt[256], want[256], buf[512];
 	struct nstoken *tok;
