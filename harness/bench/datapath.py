@@ -29,6 +29,7 @@ GEN = ST + "/seg6_gen"
 SEG6BPF = ST + "/samples/seg6bpf"
 SRV6DM = ST + "/samples/srv6-dm"
 PROGS = ST + "/bench/end_progs.bpf.o"
+DEMO_PROGS = ST + "/samples/seg6_demo.bpf.o"     # its tag increment
 XDP_PASS = ST + "/bench/xdp_pass.bpf.o"
 
 FINAL = "fc00:ff::1"
@@ -71,14 +72,14 @@ def seg6local(sid, *action):
         "dev", "r0")
 
 
-def end_bpf(sid, prog):
-    rtr(SEG6BPF, "attach", sid, "dev", "r0", "obj", PROGS, "prog", prog)
+def end_bpf(sid, prog, obj=PROGS):
+    rtr(SEG6BPF, "attach", sid, "dev", "r0", "obj", obj, "prog", prog)
 
 
 def sids(stock):
     seg6local("fc00::1", "End")
     end_bpf("fc00::2", "noop")
-    end_bpf("fc00::3", "tag_increment")
+    end_bpf("fc00::3", "increment_tag", DEMO_PROGS)
     seg6local("fc00::4", "End.T", "table", "100")
     end_bpf("fc00::5", "end_t")
     end_bpf("fc00::6", "tlv_helpers")

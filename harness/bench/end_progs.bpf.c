@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * End.BPF programs of the data-path benchmarks (datapath.py), attached
- * with samples/bpf/seg6bpf.  The packets have an SRH of two segments and
+ * with samples/bpf/seg6bpf (the tag increment is the demo's,
+ * samples/bpf/seg6_demo.bpf.c).  The packets have an SRH of two segments and
  * no TLV right after the IPv6 header.  The kfunc is weak: the other
  * programs also load on the unpatched kernel (harness/stock.sh).
  */
 #include <linux/bpf.h>
 #include <linux/seg6_local.h>
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_endian.h>
 
 #define SRH_OFF		40
 #define SRH_HDRLEN	(SRH_OFF + 1)
-#define SRH_TAG		(SRH_OFF + 6)
 
 extern int bpf_seg6_tlv_insert(struct __sk_buff *skb, __u32 offset,
 			       const __u8 *tlv, __u32 tlv__sz) __ksym __weak;
@@ -23,19 +22,6 @@ static const __u8 tlv8[8] = { 124, 6, 1, 2, 3, 4, 5, 6 };
 SEC("lwt_seg6local")
 int noop(struct __sk_buff *skb)
 {
-	return BPF_OK;
-}
-
-SEC("lwt_seg6local")
-int tag_increment(struct __sk_buff *skb)
-{
-	__u16 tag;
-
-	if (bpf_skb_load_bytes(skb, SRH_TAG, &tag, sizeof(tag)))
-		return BPF_DROP;
-	tag = bpf_htons(bpf_ntohs(tag) + 1);
-	if (bpf_lwt_seg6_store_bytes(skb, SRH_TAG, &tag, sizeof(tag)))
-		return BPF_DROP;
 	return BPF_OK;
 }
 
