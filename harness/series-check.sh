@@ -16,9 +16,11 @@ set -euo pipefail
 PATH=/usr/bin:$PATH
 
 SERIES=$OUT/series
-OUR_KERNEL_SOURCES="net/ipv6/seg6_bpf.c include/net/seg6_bpf.h"
+OUR_KERNEL_SOURCES="net/ipv6/seg6_bpf.c net/ipv6/seg6_bpf_kfuncs.c include/net/seg6_bpf.h
+	tools/lib/bpf/seg6local.c"
 # objects built from the files our diffs and files touch
-OBJECTS="net/ipv6/seg6_bpf.o net/ipv6/seg6_local.o net/ipv6/seg6.o net/bpf/test_run.o"
+OBJECTS="net/ipv6/seg6_bpf.o net/ipv6/seg6_bpf_kfuncs.o net/ipv6/seg6_local.o net/ipv6/seg6.o
+	net/bpf/test_run.o"
 failed=0
 t0=$(date +%s)
 
@@ -57,7 +59,14 @@ static_reports() {
 	for o in $OBJECTS; do
 		[ -f "$SRC/${o%.o}.c" ] || continue
 		make -s -C "$SRC" O="$STATIC_BUILD" CC="ccache gcc" C=2 W=1 "$o" 2>&1 || true
-	done | sed -e "s|$SRC/||" -e 's/:[0-9]\+:[0-9]\+:/:/' | sort
+	done | sed -e "s|$SRC/||" -e 's/:[0-9]\+:[0-9]\+:/:/' | known_kfunc_reports | sort
+}
+
+# Kfuncs are global without a prototype by design (BTF names them;
+# __bpf_kfunc_start_defs() silences the compiler about it, not sparse),
+# as every kfunc upstream; the cover letter says so.
+known_kfunc_reports() {
+	grep -v "^net/ipv6/seg6_bpf_kfuncs.c: warning: symbol 'bpf_seg6_[a-z_]*' was not declared. Should it be static?$" || true
 }
 
 check_docs() {
