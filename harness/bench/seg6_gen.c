@@ -70,12 +70,13 @@ static unsigned long parse_num(const char *s, unsigned long max, int *bad)
 int main(int argc, char **argv)
 {
 	__u8 frame[GEN_MAX_LEN];
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .repeat = REPEAT,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = BATCH);
 	double seconds, t0, elapsed;
 	unsigned long long frames = 0;
 	struct gen *skel;
 	int len, bad = 0, err, fd;
+
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .repeat = REPEAT,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = BATCH);
 
 	if (argc != 4 && argc != 8)
 		return usage();
