@@ -9,7 +9,8 @@
 #
 # Called by harness/selftests.sh with SRC, BUILD, ST, OUR_TESTS, OUR_PROGS,
 # OUR_SAMPLES (samples/bpf/*.bpf.c), OUR_TOOLS (the other samples/bpf/*.c,
-# user space linked with the in-tree libbpf), UPSTREAM_PROGS and BENCH_SRC
+# user space linked with the in-tree libbpf), SAMPLE_LIBS (the daemons'
+# shared code, samples/bpf/srv6_*.c), UPSTREAM_PROGS and BENCH_SRC
 # (harness/bench/seg6_bench.c) set.
 
 CLANG		?= clang-19
@@ -88,11 +89,13 @@ $(ST)/samples/%.bpf.o: $(SRC)/samples/bpf/%.bpf.c $(wildcard $(SRC)/samples/bpf/
 $(ST)/%.skel.h: $(ST)/%.bpf.o $(BPFTOOL)
 	$(BPFTOOL) gen skeleton $< name $(notdir $*) > $@
 
-# Sample tools include the skeletons of the sample programs they load.
+# Sample tools include the skeletons of the sample programs they load, and
+# link the daemons' shared code (SAMPLE_LIBS).
 $(ST)/samples/%: $(SRC)/samples/bpf/%.c $(wildcard $(SRC)/samples/bpf/*.h) \
-		$(SAMPLE_SKELS) $(LIBBPF_A)
+		$(SAMPLE_SKELS) $(SAMPLE_LIBS) $(LIBBPF_A)
 	mkdir -p $(@D)
-	$(CC) $(CFLAGS) -I$(ST)/samples -I$(SRC)/samples/bpf $< $(LIBBPF_A) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) -I$(ST)/samples -I$(SRC)/samples/bpf $< $(SAMPLE_LIBS) \
+		$(LIBBPF_A) $(LDLIBS) -o $@
 
 # `make bench`'s test_run cases, on the skeletons of our test programs.
 $(ST)/seg6_bench: $(BENCH_SRC) $(SKELS) $(LIBBPF_A)

@@ -19,6 +19,13 @@ ours() {
 		xargs -r -n1 basename | sed 's/\.bpf\.c$//; s/\.c$//' | paste -sd' '
 }
 
+# The sample daemons' shared code (samples/bpf/srv6_*.c but the programs),
+# as paths in $SRC.
+sample_libs() {
+	git -C "$ROOT" ls-files --cached --others --exclude-standard -- 'samples/bpf/srv6_*.c' ':(exclude)samples/bpf/*.bpf.c' |
+		while read -r f; do [ -f "$SRC/$f" ] && echo "$SRC/$f"; done | paste -sd' '
+}
+
 t0=$(date +%s)
 step "building test_progs (our tests only) and BPF objects into $ST"
 mkdir -p "$ST"
@@ -26,6 +33,7 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 	CLANG="$CLANG" CC="ccache gcc" OUR_TESTS="$(ours 'tools/testing/selftests/bpf/prog_tests/*.c')" \
 	OUR_PROGS="$(ours 'tools/testing/selftests/bpf/progs/*.c')" \
 	OUR_SAMPLES="$(ours 'samples/bpf/*.bpf.c')" \
-	OUR_TOOLS="$(ours 'samples/bpf/*.c' ':(exclude)samples/bpf/*.bpf.c')" \
+	OUR_TOOLS="$(ours 'samples/bpf/*.c' ':(exclude)samples/bpf/*.bpf.c' ':(exclude)samples/bpf/srv6_*.c')" \
+	SAMPLE_LIBS="$(sample_libs)" \
 	UPSTREAM_PROGS="$UPSTREAM_PROGS" BENCH_SRC="$ROOT/harness/bench/seg6_bench.c"
 say "    built in $(since "$t0") s"

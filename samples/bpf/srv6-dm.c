@@ -19,35 +19,23 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
-#include <linux/lwtunnel.h>
-#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
-#include <net/if.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/timex.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "srv6_dm.h"
 #include "srv6_dm.skel.h"
+#include "srv6_nl.h"
+#include "srv6_util.h"
 
-#define EXIT_USAGE	2
 #define MAX_INJECT	16
 #define MAX_ENDPOINTS	16
 #define MAX_SESSIONS	256
-#define NSEC_PER_SEC	1000000000LL
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
 
 static const char *usage_text =
 	"Usage: srv6-dm [-j FILE] [-i SECONDS] [-t SECONDS] [-p DIR] [-q] OBJECT...\n"
@@ -118,84 +106,6 @@ static struct {
 static struct session_stats stats[MAX_SESSIONS];
 static int n_stats;
 static FILE *json;
-
-static void usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (fmt) {
-		fputs("srv6-dm: ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
-	exit(EXIT_USAGE);
-}
-
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("srv6-dm: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
-}
-
-static unsigned long parse_ulong(const char *what, const char *arg,
-				 unsigned long max)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(arg, &end, 0);
-	if (errno || end == arg || *end || arg[0] == '-' || v > max)
-		usage("bad %s '%s' (0-%lu)", what, arg, max);
-	return v;
-}
-
-static double parse_seconds(const char *what, const char *arg)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(arg, &end);
-	if (errno || end == arg || *end || !(v > 0) || v > 86400)
-		usage("bad %s '%s' (seconds, more than 0)", what, arg);
-	return v;
-}
-
-static void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen)
-{
-	char buf[INET6_ADDRSTRLEN + 5], *slash;
-
-	if (strlen(arg) >= sizeof(buf))
-		usage("bad IPv6 prefix '%s'", arg);
-	snprintf(buf, sizeof(buf), "%s", arg);
-	*plen = 128;
-	slash = strchr(buf, '/');
-	if (slash) {
-		*slash = '\0';
-		*plen = parse_ulong("prefix length", slash + 1, 128);
-	}
-	if (inet_pton(AF_INET6, buf, addr) != 1)
-		usage("bad IPv6 address '%s'", buf);
-}
-
-static int parse_dev(const char *arg)
-{
-	int ifindex = if_nametoindex(arg);
-
-	if (!ifindex)
-		exit(fail("no device '%s'", arg));
-	return ifindex;
-}
 
 /* The SRH template of a flow: segments in reverse order, no TLV. */
 static void parse_segs(struct srv6_dm_flow *flow, const char *arg)
@@ -369,123 +279,29 @@ static void parse_objects(int argc, char **argv)
 	}
 }
 
-/* rtnetlink for the injector's routes: libbpf attaches End.BPF only. */
-struct nl_req {
-	struct nlmsghdr nh;
-	struct rtmsg rt;
-	char attrs[256];
-};
-
-static struct rtattr *nl_attr(struct nlmsghdr *nh, int type, const void *data,
-			      int len)
+static struct srv6_nl_route inject_route(const struct inject *in)
 {
-	struct rtattr *rta = (void *)nh + NLMSG_ALIGN(nh->nlmsg_len);
+	struct srv6_nl_route rt = {
+		.dst = in->key.dst,
+		.prefixlen = in->key.prefixlen,
+		.ifindex = in->ifindex,
+	};
 
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
-	return rta;
-}
-
-static void nl_nest_end(struct nlmsghdr *nh, struct rtattr *nest)
-{
-	nest->rta_len = (void *)nh + nh->nlmsg_len - (void *)nest;
-}
-
-/* Send @nh, wait for the ack; the kernel's extack message in @msg. */
-static int nl_talk(struct nlmsghdr *nh, char *msg, size_t msg_sz)
-{
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	int one = 1, fd, ret = -EPROTO, off, len;
-	struct nlmsgerr *e;
-	struct rtattr *rta;
-	char buf[4096];
-	ssize_t n;
-
-	msg[0] = '\0';
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-	if (sendto(fd, nh, nh->nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
-		goto out;
-	}
-	n = recv(fd, buf, sizeof(buf), 0);
-	if (n < (ssize_t)(NLMSG_HDRLEN + sizeof(*e)))
-		goto out;
-	nh = (void *)buf;
-	e = NLMSG_DATA(nh);
-	ret = e->error;
-	/* extack attributes follow the request, echoed unless capped */
-	off = NLMSG_HDRLEN + sizeof(*e);
-	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
-	len = nh->nlmsg_len - off;
-	for (rta = (void *)buf + off; off < n && RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
-		if (rta->rta_type == NLMSGERR_ATTR_MSG)
-			snprintf(msg, msg_sz, "%s", (char *)RTA_DATA(rta));
-out:
-	close(fd);
-	return ret;
-}
-
-static void route_msg(struct nl_req *req, int type, int flags,
-		      const struct inject *in)
-{
-	__u32 oif = in->ifindex;
-
-	memset(req, 0, sizeof(*req));
-	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(req->rt));
-	req->nh.nlmsg_type = type;
-	req->nh.nlmsg_flags = flags;
-	req->rt.rtm_family = AF_INET6;
-	req->rt.rtm_dst_len = in->key.prefixlen;
-	req->rt.rtm_table = RT_TABLE_MAIN;
-	req->rt.rtm_protocol = RTPROT_STATIC;
-	req->rt.rtm_scope = RT_SCOPE_UNIVERSE;
-	req->rt.rtm_type = RTN_UNICAST;
-	nl_attr(&req->nh, RTA_DST, &in->key.dst, sizeof(in->key.dst));
-	nl_attr(&req->nh, RTA_OIF, &oif, sizeof(oif));
+	return rt;
 }
 
 static int inject_attach(struct inject *in, int prog_fd, char *msg, size_t sz)
 {
-	static const char name[] = "srv6_dm_inject";
-	__u16 encap = LWTUNNEL_ENCAP_BPF;
-	struct rtattr *outer, *inner;
-	struct nl_req req;
-	__u32 fd = prog_fd;
+	struct srv6_nl_route rt = inject_route(in);
 
-	route_msg(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, in);
-	nl_attr(&req.nh, RTA_ENCAP_TYPE, &encap, sizeof(encap));
-	outer = nl_attr(&req.nh, RTA_ENCAP | NLA_F_NESTED, NULL, 0);
-	inner = nl_attr(&req.nh, LWT_BPF_IN | NLA_F_NESTED, NULL, 0);
-	nl_attr(&req.nh, LWT_BPF_PROG_FD, &fd, sizeof(fd));
-	nl_attr(&req.nh, LWT_BPF_PROG_NAME, name, sizeof(name));
-	nl_nest_end(&req.nh, inner);
-	nl_nest_end(&req.nh, outer);
-	return nl_talk(&req.nh, msg, sz);
+	return srv6_nl_lwt_in_add(&rt, prog_fd, "srv6_dm_inject", msg, sz);
 }
 
 static int inject_detach(struct inject *in)
 {
-	struct nl_req req;
-	char msg[256];
+	struct srv6_nl_route rt = inject_route(in);
 
-	route_msg(&req, RTM_DELROUTE, 0, in);
-	return nl_talk(&req.nh, msg, sizeof(msg));
-}
-
-static int print_libbpf(enum libbpf_print_level level, const char *fmt,
-			va_list args)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, args);
+	return srv6_nl_route_del(&rt);
 }
 
 static const char * const pinned_maps[] = { "dm_flows", "dm_counts", "dm_stats" };
@@ -617,16 +433,6 @@ static int install(struct srv6_dm *skel)
 	return 0;
 }
 
-/* A wire timestamp (RFC 8762 4.2.1) in ns; only differences matter. */
-static __s64 ts_ns(__u64 ts, bool ptp)
-{
-	__u64 sec = ts >> 32, low = ts & 0xffffffff;
-
-	if (ptp)
-		return sec * NSEC_PER_SEC + low;
-	return sec * NSEC_PER_SEC + ((low * NSEC_PER_SEC) >> 32);
-}
-
 static struct session_stats *stats_of(__u32 id)
 {
 	int i;
@@ -666,17 +472,13 @@ static void account(struct session_stats *st, const struct srv6_dm_sample *s,
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	const struct srv6_dm_sample *s = data;
-	bool ptp = s->flags & SRV6_DM_F_PTP;
 	bool two_way = s->flags & SRV6_DM_F_TWO_WAY;
-	__s64 t[4], delay;
+	__s64 delay, forward, backward;
 	struct session_stats *st;
-	int i;
 
 	if (size < sizeof(*s))
 		return 0;
-	for (i = 0; i < 4; i++)
-		t[i] = ts_ns(s->t[i], ptp);
-	delay = two_way ? (t[3] - t[0]) - (t[2] - t[1]) : t[1] - t[0];
+	delay = srv6_dm_delay(s, &forward, &backward);
 	st = stats_of(s->session);
 	if (st) {
 		st->two_way = two_way;
@@ -689,7 +491,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 		(long long)delay);
 	if (two_way)
 		fprintf(json, ",\"forward_ns\":%lld,\"backward_ns\":%lld",
-			(long long)(t[1] - t[0]), (long long)(t[3] - t[2]));
+			(long long)forward, (long long)backward);
 	fprintf(json, "}\n");
 	fflush(json);
 	return 0;
@@ -749,20 +551,12 @@ static void print_counters(struct srv6_dm *skel)
 	free(v);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Until SIGINT, SIGTERM (read from @sig_fd) or the end of -t. */
 static int run(struct srv6_dm *skel, int sig_fd)
 {
 	struct signalfd_siginfo si;
 	struct ring_buffer *rb;
-	double start = now(), next = start + cfg.interval;
+	double start = srv6_now(), next = start + cfg.interval;
 	int err = 0;
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.dm_samples), on_sample,
@@ -779,9 +573,9 @@ static int run(struct srv6_dm *skel, int sig_fd)
 			break;
 		}
 		err = 0;
-		if (cfg.duration && now() - start >= cfg.duration)
+		if (cfg.duration && srv6_now() - start >= cfg.duration)
 			break;
-		if (!cfg.quiet && now() >= next) {
+		if (!cfg.quiet && srv6_now() >= next) {
 			print_table();
 			next += cfg.interval;
 		}
@@ -826,19 +620,13 @@ static int set_every(int argc, char **argv)
 	return fail("no injector of session %u in %s", session, cfg.pin_dir);
 }
 
-static int tai_utc_offset(void)
-{
-	struct timex tx = {};
-
-	return adjtimex(&tx) < 0 ? 0 : tx.tai;
-}
-
 int main(int argc, char **argv)
 {
 	struct srv6_dm *skel;
 	int opt, err, sig_fd;
-	sigset_t sigs;
 
+	srv6_prog_name = "srv6-dm";
+	srv6_usage_text = usage_text;
 	while ((opt = getopt(argc, argv, "+j:i:t:p:qh")) != -1) {
 		switch (opt) {
 		case 'j':
@@ -871,15 +659,10 @@ int main(int argc, char **argv)
 		if (!json)
 			return fail("%s: %s", cfg.json_path, strerror(errno));
 	}
-	/* signals are read in run(); until then they wait */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	sigprocmask(SIG_BLOCK, &sigs, NULL);
-	sig_fd = signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+	sig_fd = srv6_signalfd();
 	if (sig_fd < 0)
 		return fail("signalfd: %s", strerror(errno));
-	libbpf_set_print(print_libbpf);
+	libbpf_set_print(srv6_libbpf_print);
 	skel = srv6_dm__open();
 	if (!skel)
 		return fail("cannot open the BPF programs: %s", strerror(errno));
@@ -888,7 +671,7 @@ int main(int argc, char **argv)
 		srv6_dm__destroy(skel);
 		return fail("cannot load the BPF programs: %s", strerror(-err));
 	}
-	skel->bss->tai_utc_offset = tai_utc_offset();
+	skel->bss->tai_utc_offset = srv6_tai_utc_offset();
 	err = install(skel);
 	if (!err)
 		err = run(skel, sig_fd);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * rtnetlink for the SRv6 samples' daemons (srv6_nl.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/lwtunnel.h>
+#include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include "srv6_nl.h"
+
+struct nl_req {
+	struct nlmsghdr nh;
+	union {
+		struct rtmsg rt;
+		struct tcmsg tc;
+	};
+	char attrs[256];
+};
+
+static struct rtattr *nl_attr(struct nl_req *req, int type, const void *data,
+			      int len)
+{
+	struct nlmsghdr *nh = &req->nh;
+	struct rtattr *rta = (void *)req + NLMSG_ALIGN(nh->nlmsg_len);
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+static void nl_nest_end(struct nl_req *req, struct rtattr *nest)
+{
+	nest->rta_len = (void *)req + req->nh.nlmsg_len - (void *)nest;
+}
+
+static int nl_open(void)
+{
+	int one = 1, fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	return fd;
+}
+
+static int nl_send(int fd, struct nlmsghdr *nh)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+
+	nh->nlmsg_flags |= NLM_F_REQUEST;
+	if (sendto(fd, nh, nh->nlmsg_len, 0, (void *)&sa, sizeof(sa)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The error of an ack, and its extack message in @msg. */
+static int nl_ack(const struct nlmsghdr *nh, ssize_t n, char *msg,
+		  size_t msg_sz)
+{
+	const struct nlmsgerr *e = NLMSG_DATA(nh);
+	const struct rtattr *rta;
+	int off, len;
+
+	if (n < (ssize_t)(NLMSG_HDRLEN + sizeof(*e)))
+		return -EPROTO;
+	/* extack attributes follow the request, echoed unless capped */
+	off = NLMSG_HDRLEN + sizeof(*e);
+	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+		off += NLMSG_ALIGN(e->msg.nlmsg_len) - NLMSG_HDRLEN;
+	len = nh->nlmsg_len - off;
+	for (rta = (void *)nh + off; off < n && RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == NLMSGERR_ATTR_MSG)
+			snprintf(msg, msg_sz, "%s", (char *)RTA_DATA(rta));
+	return e->error;
+}
+
+/* Send @nh, wait for the ack. */
+static int nl_talk(struct nlmsghdr *nh, char *msg, size_t msg_sz)
+{
+	char buf[4096];
+	ssize_t n;
+	int fd, ret;
+
+	msg[0] = '\0';
+	fd = nl_open();
+	if (fd < 0)
+		return fd;
+	nh->nlmsg_flags |= NLM_F_ACK;
+	ret = nl_send(fd, nh);
+	if (!ret) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		ret = n < 0 ? -errno : nl_ack((void *)buf, n, msg, msg_sz);
+	}
+	close(fd);
+	return ret;
+}
+
+static void route_msg(struct nl_req *req, int type, int flags,
+		      const struct srv6_nl_route *rt)
+{
+	__u32 oif = rt->ifindex;
+
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(req->rt));
+	req->nh.nlmsg_type = type;
+	req->nh.nlmsg_flags = flags;
+	req->rt.rtm_family = AF_INET6;
+	req->rt.rtm_dst_len = rt->prefixlen;
+	req->rt.rtm_table = RT_TABLE_MAIN;
+	req->rt.rtm_protocol = RTPROT_STATIC;
+	req->rt.rtm_scope = RT_SCOPE_UNIVERSE;
+	req->rt.rtm_type = RTN_UNICAST;
+	nl_attr(req, RTA_DST, &rt->dst, sizeof(rt->dst));
+	nl_attr(req, RTA_OIF, &oif, sizeof(oif));
+}
+
+/**
+ * srv6_nl_lwt_in_add() - add a route whose packets run an LWT "in" program
+ * @rt: the route (main table, through @rt->ifindex); it must not exist yet
+ * @prog_fd: the BPF_PROG_TYPE_LWT_IN program
+ * @prog_name: its name, as `ip route` shows it
+ * @msg: gets the kernel's extack message, if any
+ * @msg_sz: size of @msg
+ *
+ * Return: 0, or a negative errno.
+ */
+int srv6_nl_lwt_in_add(const struct srv6_nl_route *rt, int prog_fd,
+		       const char *prog_name, char *msg, size_t msg_sz)
+{
+	__u16 encap = LWTUNNEL_ENCAP_BPF;
+	struct rtattr *outer, *inner;
+	struct nl_req req;
+	__u32 fd = prog_fd;
+
+	route_msg(&req, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, rt);
+	nl_attr(&req, RTA_ENCAP_TYPE, &encap, sizeof(encap));
+	outer = nl_attr(&req, RTA_ENCAP | NLA_F_NESTED, NULL, 0);
+	inner = nl_attr(&req, LWT_BPF_IN | NLA_F_NESTED, NULL, 0);
+	nl_attr(&req, LWT_BPF_PROG_FD, &fd, sizeof(fd));
+	nl_attr(&req, LWT_BPF_PROG_NAME, prog_name, strlen(prog_name) + 1);
+	nl_nest_end(&req, inner);
+	nl_nest_end(&req, outer);
+	return nl_talk(&req.nh, msg, msg_sz);
+}
+
+/**
+ * srv6_nl_route_del() - remove a route srv6_nl_lwt_in_add() added
+ * @rt: the route
+ *
+ * Return: 0, or a negative errno.
+ */
+int srv6_nl_route_del(const struct srv6_nl_route *rt)
+{
+	struct nl_req req;
+	char msg[256];
+
+	route_msg(&req, RTM_DELROUTE, 0, rt);
+	return nl_talk(&req.nh, msg, sizeof(msg));
+}
+
+/* The TCA_KIND of @nh if it is @ifindex's root qdisc, else NULL. */
+static const char *root_qdisc_kind(const struct nlmsghdr *nh, int ifindex)
+{
+	const struct tcmsg *tc = NLMSG_DATA(nh);
+	const struct rtattr *rta;
+	int len;
+
+	if (nh->nlmsg_type != RTM_NEWQDISC || tc->tcm_ifindex != ifindex ||
+	    tc->tcm_parent != TC_H_ROOT)
+		return NULL;
+	len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*tc));
+	for (rta = (void *)tc + NLMSG_ALIGN(sizeof(*tc)); RTA_OK(rta, len);
+	     rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == TCA_KIND)
+			return RTA_DATA(rta);
+	return NULL;
+}
+
+/**
+ * srv6_nl_root_qdisc() - the kind of a device's root qdisc
+ * @ifindex: the device
+ * @kind: gets the kind ("fq", "noqueue", ...)
+ * @kind_sz: size of @kind
+ *
+ * Return: 0, -ENOENT if the device has no root qdisc, or a negative errno.
+ */
+int srv6_nl_root_qdisc(int ifindex, char *kind, size_t kind_sz)
+{
+	struct nl_req req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = RTM_GETQDISC,
+		.nh.nlmsg_flags = NLM_F_DUMP,
+		.tc.tcm_family = AF_UNSPEC,
+		.tc.tcm_ifindex = ifindex,
+	};
+	int fd, ret = -ENOENT;
+	struct nlmsghdr *nh;
+	const char *k;
+	char buf[8192];
+	ssize_t n;
+
+	fd = nl_open();
+	if (fd < 0)
+		return fd;
+	ret = nl_send(fd, &req.nh);
+	if (ret)
+		goto out;
+	ret = -ENOENT;
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			ret = -errno;
+			goto out;
+		}
+		for (nh = (void *)buf; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
+			if (nh->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (nh->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(nh))->error ?: -EPROTO;
+				goto out;
+			}
+			k = root_qdisc_kind(nh, ifindex);
+			if (k) {
+				snprintf(kind, kind_sz, "%s", k);
+				ret = 0;
+			}
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}

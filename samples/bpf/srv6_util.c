@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the SRv6 samples' daemons share (srv6_util.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timex.h>
+#include <time.h>
+#include <net/if.h>
+#include "srv6_dm.h"
+#include "srv6_util.h"
+
+const char *srv6_prog_name = "srv6";
+const char *srv6_usage_text = "";
+
+static void vsay(const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", srv6_prog_name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/**
+ * usage() - report bad input and exit with status 2
+ * @fmt: what is wrong (printf format), or NULL for the usage text alone
+ */
+noreturn void usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		vsay(fmt, ap);
+		va_end(ap);
+	}
+	fputs(srv6_usage_text, stderr);
+	exit(EXIT_USAGE);
+}
+
+/**
+ * fail() - report what the system refused
+ * @fmt: the message (printf format)
+ *
+ * Return: 1, the exit status for it.
+ */
+int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/**
+ * parse_ulong() - a number from 0 to @max, or usage()
+ * @what: its name, for the message
+ * @arg: the text
+ * @max: the largest value allowed
+ *
+ * Return: the number.
+ */
+unsigned long parse_ulong(const char *what, const char *arg, unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 0);
+	if (errno || end == arg || *end || arg[0] == '-' || v > max)
+		usage("bad %s '%s' (0-%lu)", what, arg, max);
+	return v;
+}
+
+/**
+ * parse_seconds() - a duration over 0 and up to a day, or usage()
+ * @what: its name, for the message
+ * @arg: the text, in seconds
+ *
+ * Return: the duration in seconds.
+ */
+double parse_seconds(const char *what, const char *arg)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(arg, &end);
+	if (errno || end == arg || *end || !(v > 0) || v > 86400)
+		usage("bad %s '%s' (seconds, more than 0)", what, arg);
+	return v;
+}
+
+/**
+ * parse_prefix() - an IPv6 prefix (a /128 without a length), or usage()
+ * @arg: the text
+ * @addr: gets the address
+ * @plen: gets the prefix length
+ */
+void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen)
+{
+	char buf[INET6_ADDRSTRLEN + 5], *slash;
+
+	if (strlen(arg) >= sizeof(buf))
+		usage("bad IPv6 prefix '%s'", arg);
+	snprintf(buf, sizeof(buf), "%s", arg);
+	*plen = 128;
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		*plen = parse_ulong("prefix length", slash + 1, 128);
+	}
+	if (inet_pton(AF_INET6, buf, addr) != 1)
+		usage("bad IPv6 address '%s'", buf);
+}
+
+/**
+ * parse_dev() - the index of a device, or exit with status 1
+ * @arg: the device's name
+ *
+ * Return: the ifindex.
+ */
+int parse_dev(const char *arg)
+{
+	int ifindex = if_nametoindex(arg);
+
+	if (!ifindex)
+		exit(fail("no device '%s'", arg));
+	return ifindex;
+}
+
+/**
+ * srv6_signalfd() - block SIGINT and SIGTERM and read them from a file
+ *
+ * A daemon reads it in its main loop, so that a signal that comes while it
+ * installs waits until it can remove what it installed.
+ *
+ * Return: the non-blocking signalfd, or -1 with errno set.
+ */
+int srv6_signalfd(void)
+{
+	sigset_t sigs;
+
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	sigprocmask(SIG_BLOCK, &sigs, NULL);
+	return signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/**
+ * srv6_now() - CLOCK_MONOTONIC in seconds
+ *
+ * Return: the time.
+ */
+double srv6_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/**
+ * srv6_libbpf_print() - libbpf's messages but its debug ones, on stderr
+ * @level: the message's level
+ * @fmt: its format
+ * @args: its arguments
+ *
+ * Return: what vfprintf() returns, 0 for a debug message.
+ */
+int srv6_libbpf_print(enum libbpf_print_level level, const char *fmt,
+		      va_list args)
+{
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+/**
+ * srv6_tai_utc_offset() - TAI - UTC in seconds, as adjtimex(2) knows it
+ *
+ * srv6_dm.bpf.c stamps NTP (UTC) timestamps from CLOCK_TAI.
+ *
+ * Return: the offset, 0 if unknown.
+ */
+int srv6_tai_utc_offset(void)
+{
+	struct timex tx = {};
+
+	return adjtimex(&tx) < 0 ? 0 : tx.tai;
+}
+
+/* A wire timestamp (RFC 8762 4.2.1) in ns; only differences matter. */
+static __s64 ts_ns(__u64 ts, bool ptp)
+{
+	__u64 sec = ts >> 32, low = ts & 0xffffffff;
+
+	if (ptp)
+		return sec * NSEC_PER_SEC + low;
+	return sec * NSEC_PER_SEC + ((low * NSEC_PER_SEC) >> 32);
+}
+
+/**
+ * srv6_dm_delay() - the delay an End.DM sample measured
+ * @s: the sample
+ * @forward: gets T2 - T1
+ * @backward: gets T4 - T3 (two-way samples only)
+ *
+ * Return: in ns, T2 - T1 for a one-way sample, the round trip without
+ * End.DM's residence time for a two-way one.
+ */
+__s64 srv6_dm_delay(const struct srv6_dm_sample *s, __s64 *forward,
+		    __s64 *backward)
+{
+	bool ptp = s->flags & SRV6_DM_F_PTP;
+	__s64 t[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		t[i] = ts_ns(s->t[i], ptp);
+	*forward = t[1] - t[0];
+	*backward = t[3] - t[2];
+	if (s->flags & SRV6_DM_F_TWO_WAY)
+		return *forward + *backward;
+	return *forward;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the SRv6 samples' daemons (srv6-dm, srv6-hybrid) share: command
+ * line parsing with one way to fail (usage and exit 2 for bad input, a
+ * message and 1 when the system refuses), signals read from a signalfd,
+ * and the delay of an End.DM sample.
+ */
+#ifndef __SRV6_UTIL_H
+#define __SRV6_UTIL_H
+
+#include <stdarg.h>
+#include <stdnoreturn.h>
+#include <netinet/in.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+#define EXIT_USAGE	2
+#define NSEC_PER_SEC	1000000000LL
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+struct srv6_dm_sample;
+
+/* Set by each daemon before it parses anything. */
+extern const char *srv6_prog_name;
+extern const char *srv6_usage_text;
+
+noreturn void usage(const char *fmt, ...);
+int fail(const char *fmt, ...);
+unsigned long parse_ulong(const char *what, const char *arg, unsigned long max);
+double parse_seconds(const char *what, const char *arg);
+void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen);
+int parse_dev(const char *arg);
+int srv6_signalfd(void);
+double srv6_now(void);
+int srv6_libbpf_print(enum libbpf_print_level level, const char *fmt,
+		      va_list args);
+int srv6_tai_utc_offset(void);
+__s64 srv6_dm_delay(const struct srv6_dm_sample *s, __s64 *forward,
+		    __s64 *backward);
+
+#endif /* __SRV6_UTIL_H */
