@@ -8,7 +8,8 @@
  * flow's segments (as `encap seg6 mode encap` would), and to 1 packet out
  * of N a DM TLV (srv6_dm.h) stamped with T1.  bpf_lwt_push_encap() can
  * add an SRH only on input, hence an "in" program: the headend is the
- * router the flow enters the SRv6 domain at.
+ * router the flow enters the SRv6 domain at.  A program that tail-calls
+ * the injector may choose the flow (srv6_dm.h, SRV6_DM_CB_FLOW).
  *
  * srv6_dm_end, End.DM, an End.BPF program: stamps the arrival of a probe
  * and, for a session it knows,
@@ -130,10 +131,17 @@ int srv6_dm_inject(struct __sk_buff *skb)
 	__u32 zero = 0, len;
 	__u64 n;
 
-	if (skb->protocol != bpf_htons(0x86dd) ||
-	    bpf_skb_load_bytes(skb, offsetof(struct ipv6hdr, daddr), &key.dst,
-			       sizeof(key.dst)))
+	if (skb->protocol != bpf_htons(0x86dd))
 		return BPF_OK;
+	if (skb->cb[0] == SRV6_DM_CB_FLOW) {
+		key.dst.s6_addr32[0] = skb->cb[1];
+		key.dst.s6_addr32[1] = skb->cb[2];
+		key.dst.s6_addr32[2] = skb->cb[3];
+		key.dst.s6_addr32[3] = skb->cb[4];
+	} else if (bpf_skb_load_bytes(skb, offsetof(struct ipv6hdr, daddr),
+				      &key.dst, sizeof(key.dst))) {
+		return BPF_OK;
+	}
 	flow = bpf_map_lookup_elem(&dm_flows, &key);
 	if (!flow)
 		return BPF_OK;

@@ -81,6 +81,15 @@ struct srv6_dm_flow {
 	__u8 srh[SRV6_DM_SRH_MAX];
 };
 
+/*
+ * A program that tail-calls srv6_dm_inject may choose the flow for it
+ * (a scheduler over access links does, for one): skb->cb[0] set to
+ * SRV6_DM_CB_FLOW, skb->cb[1..4] the address of the flow's dm_flows key,
+ * looked up as a /128.  Otherwise the injector looks up the destination.
+ * An LWT program's skb->cb starts zeroed and lasts across tail calls.
+ */
+#define SRV6_DM_CB_FLOW		0x5e6dfc00
+
 /* dm_counts: per session, written by the injector only. */
 struct srv6_dm_count {
 	__u64 packets;
