@@ -34,6 +34,8 @@ echo "== test_run cases"
 "$ST/seg6_bench" ${BENCH_ARGS:-} "$RUN/ours/test_run.json" "$RUN/ours/test_run.md"
 echo "== data-path cases"
 $DATAPATH "$RUN/ours/datapath.json" "$RUN/ours/datapath.md"
+echo "== hybrid access: TCP over two links"
+SEG6_ST=$ST /usr/bin/python3 "$ROOT/harness/tests/srv6_hybrid.py" bench ${BENCH_ROUNDS:-5} "$RUN/ours/hybrid.json"
 JOB
 for k in ours stock; do
 	cat > "$RUN/regress-$k/job.sh" <<JOB

@@ -1,0 +1,453 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""SRv6 hybrid access (samples/bpf/srv6_hybrid.bpf.c, samples/bpf/srv6-hybrid.c)
+on namespaces, inside the VM.
+
+  srv6_hybrid.py test    the checks of harness/tests/srv6_hybrid.sh (TAP lines)
+  srv6_hybrid.py demo    TCP over each link, then aggregated without and with
+                         delay compensation (`make demo`)
+  srv6_hybrid.py bench ROUNDS FILE
+                         the same, ROUNDS times aggregated, into FILE as JSON
+                         (`make bench`)
+
+    h1 ---- cpe ==== dsl: fd00:a::/64, RATE_A, DELAY_A ==== agg ---- h2
+                ==== lte: fd00:b::/64, RATE_B, DELAY_B ====
+
+Each access link is a veth pair shaped at both ends: netem's delay, then
+tbf's rate with a queue of 100 ms.  Upstream, cpe's srv6-hybrid spreads h1's
+packets to fd00:2::/64 over the SIDs fc00:2::a (routed over dsl) and
+fc00:2::b (lte) towards agg's End.DT6 fc00:2::d6, and agg's srv6-hybrid
+measures both links and holds back the faster one on agg-h2 (fq).
+Downstream the same from agg to cpe (fc00:1::a, fc00:1::b, fc00:1::d6).
+
+The LAN and the links carry jumbo frames (MTU 9000) so that the SRv6
+encapsulation (80 octets: outer IPv6 header and a 2-segment SRH) costs
+under 1 % of a link's rate; with 1500-octet frames it alone would take 5 %.
+The links' MTU is 128 octets more than the LAN's: the encapsulation and a
+probe's DM TLV (48).  Rates are on the link, every header counted; goodput
+is iperf3's.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+ST = os.environ.get("SEG6_ST", "")
+HYBRID = ST + "/samples/srv6-hybrid"
+TMP = "/tmp/srv6-hybrid-test"
+NODES = ("h1", "cpe", "agg", "h2")
+MTU = 9000
+LINK_MTU = MTU + 80 + 48
+# name, subnet, rate (Mbit/s), one-way delay (ms), queue (ms at the rate)
+LINKS = (("dsl", "fd00:a", 24, 5, 50), ("lte", "fd00:b", 12, 40, 50))
+SIDS = {"cpe": "fc00:1", "agg": "fc00:2"}
+
+
+def sh(*cmd, ns=None, check=True):
+    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
+    res = subprocess.run(full, capture_output=True, text=True)
+    if check and res.returncode:
+        raise RuntimeError("%s: %s" % (" ".join(full), res.stderr.strip()))
+    return res
+
+
+def sid(node, net):
+    """node's SID for the link on subnet net: fc00:2::a for agg on fd00:a."""
+    return "%s::%s" % (SIDS[node], net[-1])
+
+
+class Access:
+    """The two sites and their access links."""
+
+    def build(self, links=LINKS):
+        self.destroy()
+        for n in NODES:
+            sh("ip", "netns", "add", n)
+            sh("ip", "-n", n, "link", "set", "lo", "up")
+        for n in ("cpe", "agg"):
+            sh("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1", ns=n)
+        self.veth("h1", "h1-cpe", "cpe", "cpe-h1", "fd00:1", MTU)
+        self.veth("agg", "agg-h2", "h2", "h2-agg", "fd00:2", MTU)
+        for name, net, rate, delay, queue in links:
+            self.veth("cpe", "cpe-" + name, "agg", "agg-" + name, net, LINK_MTU)
+            for n in ("cpe", "agg"):
+                self.shape(n, "%s-%s" % (n, name), rate, delay, queue)
+        # Hosts put frames on the LAN one by one: no TSO/GSO bursts, which
+        # would go over one link as a whole, and no GRO at the sites.
+        for n, dev in (("h1", "h1-cpe"), ("cpe", "cpe-h1"), ("agg", "agg-h2"), ("h2", "h2-agg")):
+            sh("ethtool", "-K", dev, "tso", "off", "gso", "off", "gro", "off", ns=n)
+        sh("ip", "-n", "h1", "-6", "route", "add", "default", "via", "fd00:1::2")
+        sh("ip", "-n", "h2", "-6", "route", "add", "default", "via", "fd00:2::1")
+        for n, peer, lan in (("cpe", "agg", "cpe-h1"), ("agg", "cpe", "agg-h2")):
+            for name, net, _, _, _ in links:
+                gw = net + (("::2") if n == "cpe" else "::1")
+                sh("ip", "-n", n, "-6", "route", "add", sid(peer, net) + "/128",
+                   "via", gw, "dev", "%s-%s" % (n, name))
+            sh("ip", "-n", n, "-6", "route", "add", SIDS[n] + "::d6/128", "encap", "seg6local",
+               "action", "End.DT6", "table", "254", "dev", lan)
+            sh("tc", "qdisc", "replace", "dev", lan, "root", "fq", "flow_limit", "1000", ns=n)
+        self.links = links
+
+    def veth(self, a, da, b, db, net, mtu):
+        sh("ip", "link", "add", da, "netns", a, "mtu", str(mtu), "type", "veth",
+           "peer", "name", db, "netns", b, "mtu", str(mtu))
+        sh("ip", "-n", a, "addr", "add", net + "::1/64", "dev", da, "nodad")
+        sh("ip", "-n", b, "addr", "add", net + "::2/64", "dev", db, "nodad")
+        sh("ip", "-n", a, "link", "set", da, "up")
+        sh("ip", "-n", b, "link", "set", db, "up")
+
+    def shape(self, ns, dev, rate, delay, queue):
+        """netem delays, then tbf sends at the rate from a queue of queue ms."""
+        sh("tc", "qdisc", "replace", "dev", dev, "root", "handle", "1:", "netem", "delay",
+           "%dms" % delay, "limit", "100000", ns=ns)
+        sh("tc", "qdisc", "add", "dev", dev, "parent", "1:1", "handle", "10:", "tbf", "rate",
+           "%dmbit" % rate, "burst", str(2 * (LINK_MTU + 14)),
+           "limit", str(int(rate * 1e6 / 8 * queue / 1000)), ns=ns)
+
+    def hybrid_args(self, n, weights=None, compensate=True, links=None):
+        """srv6-hybrid's objects on node n; weights: {link: w}, default the rates."""
+        peer = "agg" if n == "cpe" else "cpe"
+        lan, remote = ("cpe-h1", "fd00:2::/64") if n == "cpe" else ("agg-h2", "fd00:1::/64")
+        links = links or self.links
+        args = ["aggregate", remote, "dev", "%s-%s" % (n, links[0][0]), "decap",
+                SIDS[peer] + "::d6"]
+        for name, net, rate, _, _ in links:
+            w = (weights or {}).get(name, rate)
+            args += ["link", name, "sid", sid(peer, net), "weight", str(w)]
+        for name, net, _, _, _ in links:
+            args += ["endpoint", name, "sid", sid(n, net), "dev",
+                     "%s-%s" % (n, name)]
+        if compensate:
+            args += ["compensate", lan]
+        return args
+
+    def destroy(self):
+        for n in NODES:
+            sh("ip", "netns", "del", n, check=False)
+
+
+class Daemon:
+    """srv6-hybrid in a namespace, its JSON lines in a file."""
+
+    def __init__(self, ns, args, pin=None):
+        os.makedirs(TMP, exist_ok=True)
+        self.ns = ns
+        self.json = "%s/%s.json" % (TMP, ns)
+        self.out = open("%s/%s.out" % (TMP, ns), "w+")
+        opts = ["-q", "-i", "0.2", "-j", self.json] + (["-p", pin] if pin else [])
+        self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HYBRID] + opts + args,
+                                     stdout=self.out, stderr=subprocess.STDOUT, text=True)
+        for _ in range(100):
+            if "installed" in self.output() or self.proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        if "installed" not in self.output():
+            raise RuntimeError("srv6-hybrid in %s: %s" % (ns, self.output()))
+
+    def output(self):
+        self.out.seek(0)
+        return self.out.read()
+
+    def last(self):
+        with open(self.json) as f:
+            lines = [line for line in f if line.strip()]
+        return json.loads(lines[-1]) if lines else {}
+
+    def stop(self):
+        self.proc.terminate()
+        rc = self.proc.wait(timeout=10)
+        return rc
+
+
+class Checks:
+    def __init__(self):
+        self.failures = 0
+
+    def check(self, what, cond, detail=""):
+        print("%s - %s" % ("ok" if cond else "not ok", what), flush=True)
+        if not cond:
+            self.failures += 1
+            for line in str(detail).splitlines():
+                print("#   " + line)
+        return cond
+
+
+def hybrid(ns, *args):
+    res = sh(HYBRID, *args, ns=ns, check=False)
+    return res.returncode, res.stdout, res.stderr
+
+
+def tx_packets(ns, dev):
+    info = json.loads(sh("ip", "-s", "-j", "link", "show", "dev", dev, ns=ns).stdout)
+    return info[0]["stats64"]["tx"]["packets"]
+
+
+def udp_burst(count, size=400, gap=0.001):
+    """count datagrams from h1 to h2, gap seconds apart."""
+    code = ("import socket, time\n"
+            "s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+            "for i in range(%d):\n"
+            "    s.sendto(b'x' * %d, ('fd00:2::2', 9))\n"
+            "    time.sleep(%f)\n" % (count, size, gap))
+    sh("/usr/bin/python3", "-c", code, ns="h1")
+
+
+def split(before, after, key):
+    """Per-link packet counts between two JSON lines of a daemon."""
+    return [a[key] - b[key] for a, b in zip(after, before)]
+
+
+def iperf(seconds=10):
+    """TCP goodput h1 -> h2 in Mbit/s, the first 2 s left out."""
+    server = subprocess.Popen(["ip", "netns", "exec", "h2", "iperf3", "-s", "-1"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    try:
+        res = sh("iperf3", "-c", "fd00:2::2", "-t", str(seconds), "-O", "2", "-J",
+                 "--connect-timeout", "3000", ns="h1", check=False)
+        out = json.loads(res.stdout)
+        return out["end"]["sum_received"]["bits_per_second"] / 1e6
+    except (ValueError, KeyError):
+        return 0.0
+    finally:
+        server.kill()
+        server.wait()
+
+
+def no_leftovers(c, what):
+    left = []
+    for n in ("cpe", "agg"):
+        routes = sh("ip", "-n", n, "-6", "route", "show", ns=None).stdout
+        left += ["%s: %s" % (n, r) for r in routes.splitlines()
+                 if "bpf" in r or "hybrid" in r]
+        for dev in sh("ls", "/sys/class/net", ns=n).stdout.split():
+            if "clsact" in sh("tc", "qdisc", "show", "dev", dev, ns=n).stdout:
+                left.append("%s: clsact on %s" % (n, dev))
+    c.check("%s: nothing left installed" % what, not left, "\n".join(left))
+
+
+USAGE_ERRORS = (
+    ["link", "dsl", "sid", "fc00:2::a", "weight", "0"],
+    ["link", "dsl", "sid", "fc00:2::a", "weight", "-3"],
+    ["link", "dsl", "sid", "fc00:2::a", "weight", "1000000001"],
+    ["link", "dsl", "sid", "fc00:2::a", "weight", "many"],
+    ["link", "dsl", "weight", "5"],
+    ["link", "dsl", "sid", "fc00:2::/64", "weight", "5"],
+    ["aggregate", "fd00:2::/64", "dev", "lo"],
+    ["aggregate", "fd00:2::/64", "dev", "lo", "decap", "fc00:2::d6"],
+    ["link", "dsl", "sid", "fc00:2::a", "weight", "5"],
+    ["aggregate", "fd00:2::/64", "dev", "lo", "decap", "fc00:2::d6",
+     "link", "a", "sid", "fc00:2::a", "weight", "5", "link", "b", "sid", "fc00:2::a", "weight", "5"],
+    ["endpoint", "dsl", "sid", "fc00:1::a"],
+    ["endpoint", "a", "sid", "fc00:1::a", "dev", "lo", "endpoint", "b", "sid", "fc00:1::a",
+     "dev", "lo"],
+    ["compensate", "lo"],
+    ["frobnicate"],
+    [],
+    ["-x"],
+    ["set", "fc00:2::a", "weight", "5"],
+    ["-p", "/tmp", "set", "fc00:2::a", "weight", "0"],
+    ["-p", "/tmp", "set", "fc00:2::a", "weight"],
+    ["-p", "/tmp", "set", "fc00:2::a", "size", "3"],
+)
+
+
+def usage_errors(c):
+    for args in USAGE_ERRORS:
+        rc, out, err = hybrid(None, *args)
+        c.check("usage error %s: exit 2 and usage" % (" ".join(args) or "(no argument)"),
+                rc == 2 and "Usage: srv6-hybrid" in err, "exit %d: %s" % (rc, err))
+    rc, out, err = hybrid(None, "link", "a", "sid", "fc00:2::a", "weight", "0")
+    c.check("weight 0 says why", "at least 1" in err, err)
+    rc, out, err = hybrid(None, "endpoint", "a", "sid", "fc00:1::a", "dev", "nosuchdev")
+    c.check("unknown device: exit 1, named", rc == 1 and "no device 'nosuchdev'" in err, err)
+
+
+def refused(c, a):
+    """What the kernel refuses leaves nothing behind."""
+    sh("tc", "qdisc", "replace", "dev", "agg-h2", "root", "pfifo", ns="agg")
+    rc, out, err = hybrid("agg", *a.hybrid_args("agg"))
+    c.check("compensate without fq: exit 1, says to use fq",
+            rc == 1 and "not fq" in err and "root fq" in err, err)
+    sh("tc", "qdisc", "replace", "dev", "agg-h2", "root", "fq", "flow_limit", "1000", ns="agg")
+    no_leftovers(c, "after the fq refusal")
+    sh("ip", "-n", "cpe", "-6", "route", "add", "fd00:2::/64", "dev", "cpe-dsl")
+    rc, out, err = hybrid("cpe", *a.hybrid_args("cpe"))
+    c.check("aggregate route already there: exit 1 with the kernel's reason",
+            rc == 1 and "aggregate fd00:2::/64" in err, err)
+    sh("ip", "-n", "cpe", "-6", "route", "del", "fd00:2::/64", "dev", "cpe-dsl")
+    no_leftovers(c, "after the route refusal")
+
+
+def measured_delays(c, agg):
+    """What agg's End.DM measured of the links, while traffic flows."""
+    d = {l["link"]: l for l in agg.last()["receive"]}
+    dsl, lte = LINKS[0][3], LINKS[1][3]
+    print("# measured one-way delays: dsl %.2f ms, lte %.2f ms (netem %d and %d); "
+          "dsl held back %.2f ms" % (d["dsl"]["delay_ms"], d["lte"]["delay_ms"], dsl, lte,
+                                     d["dsl"]["held_ms"]))
+    c.check("End.DM measured each link (netem's delay, up to 3 ms more)",
+            dsl <= d["dsl"]["delay_ms"] <= dsl + 3 and lte <= d["lte"]["delay_ms"] <= lte + 3, d)
+    c.check("the faster link is held back by the difference, the slower not at all",
+            abs(d["dsl"]["held_ms"] - (d["lte"]["delay_ms"] - d["dsl"]["delay_ms"])) < 0.5 and
+            lte - dsl - 3 <= d["dsl"]["held_ms"] <= lte - dsl + 3 and
+            d["lte"]["held_ms"] == 0 and d["dsl"]["delayed"] > 0, d)
+
+
+def weights_and_split(c, a):
+    pin = TMP + "/bpffs"
+    os.makedirs(pin, exist_ok=True)
+    sh("mount", "-t", "bpf", "bpf", pin)
+    cpe = Daemon("cpe", a.hybrid_args("cpe", weights={"dsl": 3, "lte": 1}), pin=pin)
+    agg = Daemon("agg", a.hybrid_args("agg"))
+    try:
+        udp_burst(200)          # neighbours resolved, flows warm
+        time.sleep(0.5)
+        for weights, label in (((3, 1), "3:1 at start"), ((1, 1), "1:1 set at run time"),
+                               ((2, 5), "2:5 set at run time")):
+            if label != "3:1 at start":
+                rc, out, err = hybrid(None, "-p", pin, "set", "fc00:2::a", "weight",
+                                      str(weights[0]), "fc00:2::b", "weight", str(weights[1]))
+                c.check("set %d:%d: exit 0" % weights, rc == 0, err)
+            time.sleep(0.5)
+            b_cpe, b_agg = cpe.last(), agg.last()
+            b_dev = [tx_packets("cpe", "cpe-dsl"), tx_packets("cpe", "cpe-lte")]
+            udp_burst(2000)
+            time.sleep(1)
+            sent = split(b_cpe["send"], cpe.last()["send"], "packets")
+            got = split(b_agg["receive"], agg.last()["receive"], "packets")
+            dev = [tx_packets("cpe", "cpe-dsl") - b_dev[0], tx_packets("cpe", "cpe-lte") - b_dev[1]]
+            want = weights[0] / sum(weights)
+            for what, n in (("scheduled", sent), ("on the wire", dev), ("received", got)):
+                share = n[0] / max(1, sum(n))
+                c.check("UDP %s, %s: dsl's share %.4f, weights say %.4f (within 1 %%)" %
+                        (label, what, share, want),
+                        sum(n) >= 2000 and abs(share - want) <= 0.01 * want, n)
+            if label == "3:1 at start":
+                measured_delays(c, agg)
+        before = cpe.last()["send"]
+        for args, rc_want, why in ((["set", "fc00:2::c", "weight", "5"], 1, "no link with SID"),
+                                   (["set", "fc00:2::a", "weight", "0"], 2, "at least 1"),
+                                   (["set", "fc00:2::a", "weight", "4", "fc00:2::c", "weight", "4"],
+                                    1, "no link with SID")):
+            rc, out, err = hybrid(None, "-p", pin, *args)
+            time.sleep(0.3)
+            kept = [l["weight"] for l in cpe.last()["send"]] == [l["weight"] for l in before]
+            c.check("%s: exit %d, says '%s', weights kept" % (" ".join(args), rc_want, why),
+                    rc == rc_want and why in err and kept, "exit %d: %s" % (rc, err))
+        last = cpe.last()
+        c.check("no drop counted by the programs",
+                last["no_link"] == last["tail_call_failed"] == last["unknown_sid"] == 0 and
+                agg.last()["unknown_sid"] == 0, last)
+    finally:
+        rc = [cpe.stop(), agg.stop()]
+        sh("umount", pin, check=False)
+    c.check("both daemons exit 0 on SIGTERM", rc == [0, 0], rc)
+    no_leftovers(c, "after SIGTERM")
+
+
+def tcp(a, links, compensate):
+    cpe = Daemon("cpe", a.hybrid_args("cpe", links=links, compensate=compensate))
+    agg = Daemon("agg", a.hybrid_args("agg", links=links, compensate=compensate))
+    try:
+        return iperf()
+    finally:
+        cpe.stop()
+        agg.stop()
+
+
+def tcp_checks(c, a):
+    rates = [link[2] for link in LINKS]
+    total = sum(rates)
+    alone = [tcp(a, LINKS[:1], True), tcp(a, LINKS[1:], True)]
+    # twice each, in turn: one TCP flow's 10 s vary from run to run
+    plain, comp = [], []
+    for _ in range(2):
+        plain.append(tcp(a, LINKS, False))
+        comp.append(tcp(a, LINKS, True))
+    print("# TCP goodput (Mbit/s): dsl alone %.2f of %d, lte alone %.2f of %d; aggregated, of %d: "
+          "%s without compensation, %s with" %
+          (alone[0], rates[0], alone[1], rates[1], total, " ".join("%.2f" % g for g in plain),
+           " ".join("%.2f" % g for g in comp)))
+    for (name, _, rate, _, _), g in zip(LINKS, alone):
+        c.check("%s alone: %.1f %% of its rate (at least 95 %%)" % (name, 100 * g / rate),
+                g >= 0.95 * rate)
+    mean = sum(comp) / len(comp)
+    c.check("aggregated with compensation: %.1f %% of the sum on average (at least 90 %%)" %
+            (100 * mean / total), mean >= 0.9 * total)
+    c.check("compensation helps: every run with it beats every run without",
+            min(comp) > max(plain), (plain, comp))
+
+
+def test():
+    c = Checks()
+    usage_errors(c)
+    a = Access()
+    try:
+        a.build()
+        refused(c, a)
+        weights_and_split(c, a)
+        tcp_checks(c, a)
+    finally:
+        a.destroy()
+    return 1 if c.failures else 0
+
+
+def demo():
+    a = Access()
+    try:
+        a.build()
+        print("h1 - cpe = dsl (%d Mbit/s, %d ms) + lte (%d Mbit/s, %d ms) = agg - h2; "
+              "iperf3 TCP from h1 to h2, 10 s each:" %
+              (LINKS[0][2], LINKS[0][3], LINKS[1][2], LINKS[1][3]), flush=True)
+        for label, links, comp in (("dsl alone", LINKS[:1], True),
+                                   ("lte alone", LINKS[1:], True),
+                                   ("aggregated, no delay compensation", LINKS, False),
+                                   ("aggregated, delay compensation", LINKS, True)):
+            rate = sum(link[2] for link in links)
+            g = tcp(a, links, comp)
+            print("  %-36s %6.2f Mbit/s  (%5.1f %% of %d)" % (label, g, 100 * g / rate, rate),
+                  flush=True)
+    finally:
+        a.destroy()
+    return 0
+
+
+def median(v):
+    v = sorted(v)
+    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
+
+
+def bench(rounds, path):
+    a = Access()
+    try:
+        a.build()
+        alone = [tcp(a, LINKS[:1], True), tcp(a, LINKS[1:], True)]
+        plain, comp = [], []
+        for i in range(rounds):
+            plain.append(tcp(a, LINKS, False))
+            comp.append(tcp(a, LINKS, True))
+            print("hybrid access round %d/%d: %.2f Mbit/s without compensation, %.2f with" %
+                  (i + 1, rounds, plain[-1], comp[-1]), flush=True)
+    finally:
+        a.destroy()
+    total = sum(link[2] for link in LINKS)
+    res = {"links": [{"name": n, "rate_mbit": r, "delay_ms": d, "queue_ms": q, "alone_mbit": g}
+                     for (n, _, r, d, q), g in zip(LINKS, alone)],
+           "ideal_mbit": total, "plain_mbit": plain, "comp_mbit": comp,
+           "fraction": {"median": median(comp) / total, "min": min(comp) / total,
+                        "max": max(comp) / total},
+           "plain_fraction": {"median": median(plain) / total, "min": min(plain) / total,
+                              "max": max(plain) / total}}
+    with open(path, "w") as f:
+        json.dump(res, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 2 and sys.argv[1] in ("test", "demo"):
+        sys.exit(test() if sys.argv[1] == "test" else demo())
+    if len(sys.argv) == 4 and sys.argv[1] == "bench":
+        sys.exit(bench(int(sys.argv[2]), sys.argv[3]))
+    sys.exit("Usage: srv6_hybrid.py test|demo|bench ROUNDS FILE")
