@@ -567,7 +567,7 @@ static int run(struct srv6_dm *skel, int sig_fd)
 	       cfg.n_inject, cfg.n_endpoint, cfg.n_session);
 	fflush(stdout);
 	while (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
-		err = ring_buffer__poll(rb, 100);
+		err = srv6_ring_poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
 			fail("ring buffer: %s", strerror(-err));
 			break;

@@ -691,7 +691,7 @@ static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd)
 	       cfg.n_ep, cfg.comp_dev ? ", compensation" : "");
 	fflush(stdout);
 	while (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
-		err = ring_buffer__poll(rb, UPDATE_SECONDS * 1000);
+		err = srv6_ring_poll(rb, UPDATE_SECONDS * 1000);
 		if (err < 0 && err != -EINTR) {
 			fail("ring buffer: %s", strerror(-err));
 			break;

@@ -174,9 +174,17 @@ drop:
 	return BPF_DROP;
 }
 
+/*
+ * Wake the reader once a few samples wait, not for every one: a wake-up
+ * is an irq_work and, with the reader on the same CPU, a context switch
+ * per probe.  The reader also drains the ring when its poll times out.
+ */
+#define DM_WAKEUP_BYTES	(16 * (sizeof(struct srv6_dm_sample) + BPF_RINGBUF_HDR_SZ))
+
 static void dm_emit(const struct srv6_dm_tlv *tlv, __u64 t4)
 {
 	struct srv6_dm_sample *s;
+	__u64 flags;
 
 	s = bpf_ringbuf_reserve(&dm_samples, sizeof(*s), 0);
 	if (!s) {
@@ -191,7 +199,9 @@ static void dm_emit(const struct srv6_dm_tlv *tlv, __u64 t4)
 	s->t[1] = bpf_be64_to_cpu(tlv->t2);
 	s->t[2] = bpf_be64_to_cpu(tlv->t3);
 	s->t[3] = t4;
-	bpf_ringbuf_submit(s, 0);
+	flags = bpf_ringbuf_query(&dm_samples, BPF_RB_AVAIL_DATA) >= DM_WAKEUP_BYTES ?
+		BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(s, flags);
 	count(SRV6_DM_SAMPLED);
 }
 

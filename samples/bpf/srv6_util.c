@@ -232,3 +232,20 @@ __s64 srv6_dm_delay(const struct srv6_dm_sample *s, __s64 *forward,
 		return *forward + *backward;
 	return *forward;
 }
+
+/**
+ * srv6_ring_poll() - wait for End.DM's samples, then take what is there
+ * @rb: the ring buffer
+ * @ms: the longest wait
+ *
+ * End.DM wakes its reader only once a few samples wait: after a wait that
+ * timed out, what came meanwhile is taken all the same.
+ *
+ * Return: the number of samples taken, or a negative errno.
+ */
+int srv6_ring_poll(struct ring_buffer *rb, int ms)
+{
+	int err = ring_buffer__poll(rb, ms);
+
+	return err < 0 ? err : ring_buffer__consume(rb);
+}

@@ -3,7 +3,7 @@
  * What the SRv6 samples' daemons (srv6-dm, srv6-hybrid) share: command
  * line parsing with one way to fail (usage and exit 2 for bad input, a
  * message and 1 when the system refuses), signals read from a signalfd,
- * and the delay of an End.DM sample.
+ * End.DM's ring buffer and the delay of its samples.
  */
 #ifndef __SRV6_UTIL_H
 #define __SRV6_UTIL_H
@@ -38,6 +38,7 @@ double srv6_now(void);
 int srv6_libbpf_print(enum libbpf_print_level level, const char *fmt,
 		      va_list args);
 int srv6_tai_utc_offset(void);
+int srv6_ring_poll(struct ring_buffer *rb, int ms);
 __s64 srv6_dm_delay(const struct srv6_dm_sample *s, __s64 *forward,
 		    __s64 *backward);
 
