@@ -67,6 +67,9 @@ class Access:
             sh("ip", "-n", n, "link", "set", "lo", "up")
         for n in ("cpe", "agg"):
             sh("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1", ns=n)
+        # each TCP run on its own: no ssthresh or reordering cached from the last
+        for n in ("h1", "h2"):
+            sh("sysctl", "-qw", "net.ipv4.tcp_no_metrics_save=1", ns=n)
         self.veth("h1", "h1-cpe", "cpe", "cpe-h1", "fd00:1", MTU)
         self.veth("agg", "agg-h2", "h2", "h2-agg", "fd00:2", MTU)
         for name, net, rate, delay, queue in links:
