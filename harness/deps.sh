@@ -22,9 +22,9 @@ PACKAGES=(
 )
 
 # `deps.sh series`: also what `make series-check` runs; `deps.sh bench`:
-# the plot of `make bench`
+# the plot and the perf profile of `make bench`
 [ "${1:-}" != series ] || PACKAGES+=(sparse python3-sphinx python3-sphinx-rtd-theme python3-ply python3-git)
-[ "${1:-}" != bench ] || PACKAGES+=(gnuplot-nox)
+[ "${1:-}" != bench ] || PACKAGES+=(gnuplot-nox linux-perf)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -13,8 +13,10 @@ every behaviour under test at once; the router forwards to a dummy
 device, whose transmit counter gives the rate.  In each of RUNS rounds,
 every pair is measured reference, case, reference, so that its ratio
 compares measurements seconds apart; each pair's ratio is the median of
-the per-round ratios, with their min and max.  A last pass reads the
-End.BPF programs' own run time (kernel.bpf_stats_enabled).
+the per-round ratios, with their min and max.  Two last passes read the
+End.BPF programs' own run time (kernel.bpf_stats_enabled) and sample the
+whole VM with perf (the cpu-clock software event: TCG has no PMU), case
+by case, for the kernel functions where the time goes.
 """
 import json
 import os
@@ -31,6 +33,8 @@ SRV6DM = ST + "/samples/srv6-dm"
 PROGS = ST + "/bench/end_progs.bpf.o"
 DEMO_PROGS = ST + "/samples/seg6_demo.bpf.o"     # its tag increment
 XDP_PASS = ST + "/bench/xdp_pass.bpf.o"
+PERF = "/usr/bin/perf"
+PERF_DATA = "/tmp/seg6-bench.perf"
 
 FINAL = "fc00:ff::1"
 PAYLOAD = b"\x00" * 56             # a 64-octet UDP datagram
@@ -217,6 +221,64 @@ def profile(cases, pps, seconds):
     return rows
 
 
+# What perf compares: case, reference (their goal's pairs)
+PERF_PAIRS = (("End.BPF no-op", "End"), ("+8 B TLV: kfunc", "End"),
+              ("DM injector 1:1", "seg6 encap"), ("End.DM 1:100", "End"))
+PERF_HZ = 4000
+
+
+def symbol_samples():
+    """{symbol: samples} of PERF_DATA."""
+    out = run(PERF, "report", "-i", PERF_DATA, "-n", "--no-children", "--sort", "sym",
+              "--stdio", check=False)
+    samples = {}
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) >= 4 and f[0].endswith("%") and f[1].isdigit() and f[2] in ("[k]", "[.]"):
+            samples[f[3]] = samples.get(f[3], 0) + int(f[1])
+    return samples
+
+
+def perf_profile(cases, seconds):
+    """ns per forwarded packet of each kernel symbol, for the cases of
+    PERF_PAIRS, from perf record -a -e cpu-clock (each sample stands for
+    1 / PERF_HZ s of the one CPU)."""
+    wanted = {n for pair in PERF_PAIRS for n in pair}
+    if not os.access(PERF, os.X_OK):
+        return {}
+    prof = {}
+    for name, frame, mark in cases:
+        if name not in wanted:
+            continue
+        rec = subprocess.Popen([PERF, "record", "-q", "-a", "-e", "cpu-clock", "-F",
+                                str(PERF_HZ), "-o", PERF_DATA], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+        before = tx_packets()
+        measure(frame, mark, seconds)
+        packets = tx_packets() - before
+        rec.send_signal(2)
+        rec.wait(timeout=60)
+        ns = 1e9 / PERF_HZ / max(packets, 1)
+        prof[name] = {sym: n * ns for sym, n in symbol_samples().items()}
+    return prof
+
+
+def write_perf(f, prof, top=6):
+    f.write("\nperf (cpu-clock at %d Hz over the whole VM: generator, router and sink), "
+            "ns per forwarded packet, the symbols that grow most from the reference to "
+            "the case:\n\n" % PERF_HZ)
+    f.write("| case | reference | ns/packet (all) | grows most |\n| --- | --- | ---: | --- |\n")
+    for case, ref in PERF_PAIRS:
+        if case not in prof or ref not in prof:
+            continue
+        c, r = prof[case], prof[ref]
+        grow = sorted(((c.get(s, 0) - r.get(s, 0), s) for s in set(c) | set(r)),
+                      reverse=True)[:top]
+        f.write("| %s | %s | %.0f vs %.0f | %s |\n" % (
+            case, ref, sum(c.values()), sum(r.values()),
+            ", ".join("%s +%.0f" % (sym, d) for d, sym in grow)))
+
+
 def main(argv):
     rounds, seconds, out_json, out_md = int(argv[1]), float(argv[2]), argv[3], argv[4]
     stock = argv[5:] == ["stock"]
@@ -251,6 +313,7 @@ def main(argv):
             "%s / %s %.3f" % (c, ref, ratios[(c, ref)][-1]) for c, ref, _, _ in pairs)),
             flush=True)
     prof = [] if stock else profile(cases, pps, seconds)
+    perf = {} if stock else perf_profile(cases, max(seconds, 2))
     dm_summary = ""
     if dm:
         dm.terminate()
@@ -260,7 +323,7 @@ def main(argv):
               "frame_octets": {name: len(frame) for name, frame, _ in cases},
               "cases": {n: dict(summary(pps[n]), runs=pps[n],
                                 forwarded=min(delivered[n])) for n in pps},
-              "pairs": [], "profile": prof, "srv6_dm": dm_summary}
+              "pairs": [], "profile": prof, "perf": perf, "srv6_dm": dm_summary}
     for case, ref, seed, goal in pairs:
         result["pairs"].append(dict(summary(ratios[(case, ref)]), case=case,
                                     reference=ref, seed=seed, goal=goal))
@@ -294,6 +357,8 @@ def main(argv):
                     r["case"], r["ns_per_packet"], r["reference"],
                     r["reference_ns_per_packet"], r["extra_ns"], r["program_ns"],
                     r["extra_ns"] - r["program_ns"]))
+        if perf:
+            write_perf(f, perf)
         if dm_summary:
             f.write("\nsrv6-dm on the router at the end: `%s`\n" % dm_summary)
     return 0
