@@ -97,11 +97,9 @@ static struct {
 	int n_endpoint;
 	struct session_cfg session[MAX_SESSIONS];
 	int n_session;
-	const char *json_path;
-	const char *pin_dir;
-	double interval, duration;
-	bool quiet;
-} cfg = { .interval = 1 };
+} cfg;
+
+static struct srv6_opts opts;
 
 static struct session_stats stats[MAX_SESSIONS];
 static int n_stats;
@@ -311,7 +309,7 @@ static void unpin_maps(struct srv6_dm *skel)
 	struct bpf_map *map;
 	size_t i;
 
-	if (!cfg.pin_dir)
+	if (!opts.pin_dir)
 		return;
 	for (i = 0; i < ARRAY_SIZE(pinned_maps); i++) {
 		map = bpf_object__find_map_by_name(skel->obj, pinned_maps[i]);
@@ -327,11 +325,11 @@ static int pin_maps(struct srv6_dm *skel)
 	size_t i;
 	int err;
 
-	if (!cfg.pin_dir)
+	if (!opts.pin_dir)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(pinned_maps); i++) {
 		map = bpf_object__find_map_by_name(skel->obj, pinned_maps[i]);
-		snprintf(path, sizeof(path), "%s/%s", cfg.pin_dir, pinned_maps[i]);
+		snprintf(path, sizeof(path), "%s/%s", opts.pin_dir, pinned_maps[i]);
 		err = bpf_map__pin(map, path);
 		if (err)
 			return fail("cannot pin %s: %s", path, strerror(-err));
@@ -556,7 +554,7 @@ static int run(struct srv6_dm *skel, int sig_fd)
 {
 	struct signalfd_siginfo si;
 	struct ring_buffer *rb;
-	double start = srv6_now(), next = start + cfg.interval;
+	double start = srv6_now(), next = start + opts.interval;
 	int err = 0;
 
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.dm_samples), on_sample,
@@ -573,11 +571,11 @@ static int run(struct srv6_dm *skel, int sig_fd)
 			break;
 		}
 		err = 0;
-		if (cfg.duration && srv6_now() - start >= cfg.duration)
+		if (opts.duration && srv6_now() - start >= opts.duration)
 			break;
-		if (!cfg.quiet && srv6_now() >= next) {
+		if (!opts.quiet && srv6_now() >= next) {
 			print_table();
-			next += cfg.interval;
+			next += opts.interval;
 		}
 	}
 	ring_buffer__consume(rb);
@@ -596,17 +594,17 @@ static int set_every(int argc, char **argv)
 	__u32 session, every;
 	int fd, err;
 
-	if (!cfg.pin_dir)
+	if (!opts.pin_dir)
 		usage("set needs -p DIR");
 	if (argc != 4 || strcmp(argv[2], "every"))
 		usage("set SESSION every N expected");
 	session = parse_ulong("session", argv[1], SRV6_DM_SESSION_MAX);
 	every = parse_ulong("every", argv[3], 1000000);
-	snprintf(path, sizeof(path), "%s/dm_flows", cfg.pin_dir);
+	snprintf(path, sizeof(path), "%s/dm_flows", opts.pin_dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return fail("%s: %s (is srv6-dm running with -p %s?)", path,
-			    strerror(errno), cfg.pin_dir);
+			    strerror(errno), opts.pin_dir);
 	while (!bpf_map_get_next_key(fd, prev, &key)) {
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &flow) || flow.session != session)
@@ -617,48 +615,24 @@ static int set_every(int argc, char **argv)
 		return err ? fail("session %u: %s", session, strerror(errno)) : 0;
 	}
 	close(fd);
-	return fail("no injector of session %u in %s", session, cfg.pin_dir);
+	return fail("no injector of session %u in %s", session, opts.pin_dir);
 }
 
 int main(int argc, char **argv)
 {
 	struct srv6_dm *skel;
-	int opt, err, sig_fd;
+	int first, err, sig_fd;
 
 	srv6_prog_name = "srv6-dm";
 	srv6_usage_text = usage_text;
-	while ((opt = getopt(argc, argv, "+j:i:t:p:qh")) != -1) {
-		switch (opt) {
-		case 'j':
-			cfg.json_path = optarg;
-			break;
-		case 'i':
-			cfg.interval = parse_seconds("interval", optarg);
-			break;
-		case 't':
-			cfg.duration = parse_seconds("duration", optarg);
-			break;
-		case 'p':
-			cfg.pin_dir = optarg;
-			break;
-		case 'q':
-			cfg.quiet = true;
-			break;
-		default:
-			usage(NULL);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	first = srv6_parse_opts(argc, argv, &opts);
+	argc -= first;
+	argv += first;
 	if (argc && !strcmp(argv[0], "set"))
 		return set_every(argc, argv);
 	parse_objects(argc, argv);
 
-	if (cfg.json_path) {
-		json = strcmp(cfg.json_path, "-") ? fopen(cfg.json_path, "w") : stdout;
-		if (!json)
-			return fail("%s: %s", cfg.json_path, strerror(errno));
-	}
+	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();
 	if (sig_fd < 0)
 		return fail("signalfd: %s", strerror(errno));

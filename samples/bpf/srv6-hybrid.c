@@ -101,10 +101,9 @@ static struct {
 	struct bpf_tc_hook hook;
 	struct bpf_tc_opts tc;
 	bool hook_created, tc_attached;
-	const char *json_path, *pin_dir;
-	double interval, duration;
-	bool quiet;
-} cfg = { .interval = 1 };
+} cfg;
+
+static struct srv6_opts opts;
 
 static FILE *json;
 
@@ -396,9 +395,9 @@ static int pin_cfg(struct srv6_hybrid *hy)
 	char path[PATH_MAX];
 	int err;
 
-	if (!cfg.pin_dir)
+	if (!opts.pin_dir)
 		return 0;
-	snprintf(path, sizeof(path), "%s/hybrid_cfg", cfg.pin_dir);
+	snprintf(path, sizeof(path), "%s/hybrid_cfg", opts.pin_dir);
 	err = bpf_map__pin(hy->maps.hybrid_cfg, path);
 	return err ? fail("cannot pin %s: %s", path, strerror(-err)) : 0;
 }
@@ -508,7 +507,7 @@ static void uninstall(struct srv6_hybrid *hy)
 		if (err)
 			fail("aggregate %s: %s", cfg.agg_arg, strerror(-err));
 	}
-	if (cfg.pin_dir && bpf_map__is_pinned(hy->maps.hybrid_cfg))
+	if (opts.pin_dir && bpf_map__is_pinned(hy->maps.hybrid_cfg))
 		bpf_map__unpin(hy->maps.hybrid_cfg, NULL);
 }
 
@@ -679,7 +678,7 @@ static void print_json(struct srv6_hybrid *hy, double t)
 /* Until SIGINT, SIGTERM (read from @sig_fd) or the end of -t. */
 static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd)
 {
-	double start = srv6_now(), next = start + cfg.interval;
+	double start = srv6_now(), next = start + opts.interval;
 	struct signalfd_siginfo si;
 	struct ring_buffer *rb;
 	int err = 0;
@@ -699,14 +698,14 @@ static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd)
 		err = 0;
 		if (cfg.comp_dev)
 			compensate(hy);	/* links that went quiet */
-		if (cfg.duration && srv6_now() - start >= cfg.duration)
+		if (opts.duration && srv6_now() - start >= opts.duration)
 			break;
 		if (srv6_now() >= next) {
-			if (!cfg.quiet)
+			if (!opts.quiet)
 				print_table(hy);
 			if (json)
 				print_json(hy, srv6_now() - start);
-			next += cfg.interval;
+			next += opts.interval;
 		}
 	}
 	ring_buffer__free(rb);
@@ -725,7 +724,7 @@ static int set_weights(int argc, char **argv)
 	__u32 key = 0, w;
 	int fd, i, l, err;
 
-	if (!cfg.pin_dir)
+	if (!opts.pin_dir)
 		usage("set needs -p DIR");
 	if (argc < 4 || (argc - 1) % 3)
 		usage("set SID weight W [SID weight W...] expected");
@@ -735,11 +734,11 @@ static int set_weights(int argc, char **argv)
 			usage("set %s: weight expected, not '%s'", argv[i], argv[i + 1]);
 		parse_weight(argv[i + 2]);
 	}
-	snprintf(path, sizeof(path), "%s/hybrid_cfg", cfg.pin_dir);
+	snprintf(path, sizeof(path), "%s/hybrid_cfg", opts.pin_dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return fail("%s: %s (is srv6-hybrid running with -p %s?)", path,
-			    strerror(errno), cfg.pin_dir);
+			    strerror(errno), opts.pin_dir);
 	err = bpf_map_lookup_elem(fd, &key, &hc);
 	for (i = 1; !err && i < argc; i += 3) {
 		parse_sid("set", argv[i], &sid);
@@ -749,7 +748,7 @@ static int set_weights(int argc, char **argv)
 				break;
 		if (l == SRV6_HYBRID_MAX_LINKS) {
 			close(fd);
-			return fail("no link with SID %s in %s", argv[i], cfg.pin_dir);
+			return fail("no link with SID %s in %s", argv[i], opts.pin_dir);
 		}
 		hc.link[l].weight = w;
 	}
@@ -769,42 +768,18 @@ int main(int argc, char **argv)
 {
 	struct srv6_hybrid *hy = NULL;
 	struct srv6_dm *dm = NULL;
-	int opt, err, sig_fd;
+	int first, err, sig_fd;
 
 	srv6_prog_name = "srv6-hybrid";
 	srv6_usage_text = usage_text;
-	while ((opt = getopt(argc, argv, "+i:t:p:j:qh")) != -1) {
-		switch (opt) {
-		case 'i':
-			cfg.interval = parse_seconds("interval", optarg);
-			break;
-		case 't':
-			cfg.duration = parse_seconds("duration", optarg);
-			break;
-		case 'p':
-			cfg.pin_dir = optarg;
-			break;
-		case 'j':
-			cfg.json_path = optarg;
-			break;
-		case 'q':
-			cfg.quiet = true;
-			break;
-		default:
-			usage(NULL);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	first = srv6_parse_opts(argc, argv, &opts);
+	argc -= first;
+	argv += first;
 	if (argc && !strcmp(argv[0], "set"))
 		return set_weights(argc, argv);
 	parse_objects(argc, argv);
 
-	if (cfg.json_path) {
-		json = strcmp(cfg.json_path, "-") ? fopen(cfg.json_path, "w") : stdout;
-		if (!json)
-			return fail("%s: %s", cfg.json_path, strerror(errno));
-	}
+	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();
 	if (sig_fd < 0)
 		return fail("signalfd: %s", strerror(errno));

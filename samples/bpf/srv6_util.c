@@ -12,6 +12,7 @@
 #include <sys/signalfd.h>
 #include <sys/timex.h>
 #include <time.h>
+#include <unistd.h>
 #include <net/if.h>
 #include "srv6_dm.h"
 #include "srv6_util.h"
@@ -134,6 +135,65 @@ int parse_dev(const char *arg)
 	if (!ifindex)
 		exit(fail("no device '%s'", arg));
 	return ifindex;
+}
+
+/**
+ * srv6_parse_opts() - the options every daemon takes, or usage()
+ * @argc: main()'s
+ * @argv: main()'s
+ * @opts: gets them
+ *
+ * -j FILE, -i SECONDS, -t SECONDS, -p DIR and -q, up to the first
+ * argument that is not an option.
+ *
+ * Return: the index in @argv of that argument.
+ */
+int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts)
+{
+	int opt;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->interval = 1;
+	while ((opt = getopt(argc, argv, "+j:i:t:p:qh")) != -1) {
+		switch (opt) {
+		case 'j':
+			opts->json_path = optarg;
+			break;
+		case 'i':
+			opts->interval = parse_seconds("interval", optarg);
+			break;
+		case 't':
+			opts->duration = parse_seconds("duration", optarg);
+			break;
+		case 'p':
+			opts->pin_dir = optarg;
+			break;
+		case 'q':
+			opts->quiet = true;
+			break;
+		default:
+			usage(NULL);
+		}
+	}
+	return optind;
+}
+
+/**
+ * srv6_open_json() - the file -j names, or exit with status 1
+ * @path: its name, "-" for stdout, or NULL for none
+ *
+ * Return: the open file, NULL if @path is NULL.
+ */
+FILE *srv6_open_json(const char *path)
+{
+	FILE *f;
+
+	if (!path)
+		return NULL;
+	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	if (!f)
+		exit(fail("%s: %s", path, strerror(errno)));
+	return f;
 }
 
 /**

@@ -9,6 +9,8 @@
 #define __SRV6_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdnoreturn.h>
 #include <netinet/in.h>
 #include <linux/types.h>
@@ -23,6 +25,15 @@
 
 struct srv6_dm_sample;
 
+/* The options every daemon takes (srv6_parse_opts()). */
+struct srv6_opts {
+	const char *json_path;	/* -j FILE, "-" for stdout */
+	const char *pin_dir;	/* -p DIR */
+	double interval;	/* -i SECONDS, 1 by default */
+	double duration;	/* -t SECONDS, 0: until a signal */
+	bool quiet;		/* -q */
+};
+
 /* Set by each daemon before it parses anything. */
 extern const char *srv6_prog_name;
 extern const char *srv6_usage_text;
@@ -33,6 +44,8 @@ unsigned long parse_ulong(const char *what, const char *arg, unsigned long max);
 double parse_seconds(const char *what, const char *arg);
 void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen);
 int parse_dev(const char *arg);
+int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
+FILE *srv6_open_json(const char *path);
 int srv6_signalfd(void);
 double srv6_now(void);
 int srv6_libbpf_print(enum libbpf_print_level level, const char *fmt,
