@@ -22,6 +22,8 @@ import sys
 import time
 from collections import deque
 
+from tap import Checks, sh
+
 ST = os.environ.get("SEG6_ST", "")
 SEGTRACE = ST + "/samples/segtrace"
 SEG6BPF = ST + "/samples/seg6bpf"
@@ -40,14 +42,6 @@ ch-it ch-es it-gr it-cy it-mt it-es it-at bg-ro bg-mk bg-hu bg-tr bg-gr
 ro-hu ro-tr gr-at gr-cy il-uk me-hr hu-hr hu-sk hu-rs sk-at pt-es pt-uk
 hr-si si-at lt-lv is-uk ie-uk ie-uk no-se se-fi se-fi ee-lv
 """.split()
-
-
-def sh(*cmd, ns=None, check=True, inp=None):
-    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
-    res = subprocess.run(full, input=inp, capture_output=True, text=True)
-    if check and res.returncode:
-        raise RuntimeError("%s: %s" % (" ".join(full), res.stderr.strip()))
-    return res
 
 
 class Domain:
@@ -197,19 +191,6 @@ def segtrace(ns, *args):
 
 def traced_paths(out):
     return sorted(p["hops"] for p in json.loads(out)["paths"])
-
-
-class Checks:
-    def __init__(self):
-        self.failures = 0
-
-    def check(self, what, cond, detail=""):
-        print("%s - %s" % ("ok" if cond else "not ok", what), flush=True)
-        if not cond:
-            self.failures += 1
-            for line in str(detail).splitlines():
-                print("#   " + line)
-        return cond
 
 
 def percpu_sum(path, key):

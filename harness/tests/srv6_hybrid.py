@@ -33,6 +33,8 @@ import subprocess
 import sys
 import time
 
+from tap import Checks, sh
+
 ST = os.environ.get("SEG6_ST", "")
 HYBRID = ST + "/samples/srv6-hybrid"
 TMP = "/tmp/srv6-hybrid-test"
@@ -42,14 +44,6 @@ LINK_MTU = MTU + 80 + 48
 # name, subnet, rate (Mbit/s), one-way delay (ms), queue (ms at the rate)
 LINKS = (("dsl", "fd00:a", 24, 5, 50), ("lte", "fd00:b", 12, 40, 50))
 SIDS = {"cpe": "fc00:1", "agg": "fc00:2"}
-
-
-def sh(*cmd, ns=None, check=True):
-    full = (["ip", "netns", "exec", ns] if ns else []) + list(cmd)
-    res = subprocess.run(full, capture_output=True, text=True)
-    if check and res.returncode:
-        raise RuntimeError("%s: %s" % (" ".join(full), res.stderr.strip()))
-    return res
 
 
 def sid(node, net):
@@ -161,19 +155,6 @@ class Daemon:
         self.proc.terminate()
         rc = self.proc.wait(timeout=10)
         return rc
-
-
-class Checks:
-    def __init__(self):
-        self.failures = 0
-
-    def check(self, what, cond, detail=""):
-        print("%s - %s" % ("ok" if cond else "not ok", what), flush=True)
-        if not cond:
-            self.failures += 1
-            for line in str(detail).splitlines():
-                print("#   " + line)
-        return cond
 
 
 def hybrid(ns, *args):
