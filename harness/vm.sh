@@ -36,9 +36,13 @@ APPEND+=" init=$ROOT/harness/vm/init SEG6_RUN=$RUNDIR SEG6_INTERACTIVE=$interact
 # Under TCG the guest's TSC runs at the host's rate.  On a busy host the
 # guest's calibration against the PIT fails, and with no HPET or PM timer
 # (no ACPI) it falls back to the jiffies clocksource: timers then fire on
-# 4 ms ticks, which delay measurement sees.  Tell it the rate instead.
+# 4 ms ticks, which delay measurement sees.  Tell it the rate instead,
+# and that the TSC is reliable: the clocksource watchdog checks it against
+# jiffies, whose ticks a busy host delays, and would otherwise mark it
+# unstable and fall back to jiffies all the same.
 if [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo; then
 	APPEND+=" tsc_early_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)"
+	APPEND+=" tsc=reliable"
 fi
 APPEND+=" ${VM_APPEND:-}"
 
