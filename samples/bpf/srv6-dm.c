@@ -257,25 +257,12 @@ static int parse_session(int argc, char **argv)
 	return i;
 }
 
-static void parse_objects(int argc, char **argv)
-{
-	int used;
-
-	if (!argc)
-		usage("nothing to do: give at least one OBJECT");
-	while (argc) {
-		if (!strcmp(argv[0], "inject"))
-			used = parse_inject(argc, argv);
-		else if (!strcmp(argv[0], "endpoint"))
-			used = parse_endpoint(argc, argv);
-		else if (!strcmp(argv[0], "session"))
-			used = parse_session(argc, argv);
-		else
-			usage("unknown object '%s'", argv[0]);
-		argc -= used;
-		argv += used;
-	}
-}
+static const struct srv6_object objects[] = {
+	{ "inject", parse_inject },
+	{ "endpoint", parse_endpoint },
+	{ "session", parse_session },
+	{ NULL },
+};
 
 static struct srv6_nl_route inject_route(const struct inject *in)
 {
@@ -630,7 +617,7 @@ int main(int argc, char **argv)
 	argv += first;
 	if (argc && !strcmp(argv[0], "set"))
 		return set_every(argc, argv);
-	parse_objects(argc, argv);
+	srv6_parse_objects(argc, argv, objects);
 
 	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();

@@ -297,28 +297,13 @@ static void check_objects(void)
 		}
 }
 
-static void parse_objects(int argc, char **argv)
-{
-	int used;
-
-	if (!argc)
-		usage("nothing to do: give at least one OBJECT");
-	while (argc) {
-		if (!strcmp(argv[0], "aggregate"))
-			used = parse_aggregate(argc, argv);
-		else if (!strcmp(argv[0], "link"))
-			used = parse_link(argc, argv);
-		else if (!strcmp(argv[0], "endpoint"))
-			used = parse_endpoint(argc, argv);
-		else if (!strcmp(argv[0], "compensate"))
-			used = parse_compensate(argc, argv);
-		else
-			usage("unknown object '%s'", argv[0]);
-		argc -= used;
-		argv += used;
-	}
-	check_objects();
-}
+static const struct srv6_object objects[] = {
+	{ "aggregate", parse_aggregate },
+	{ "link", parse_link },
+	{ "endpoint", parse_endpoint },
+	{ "compensate", parse_compensate },
+	{ NULL },
+};
 
 /* The DM flow of a link: SRH <link SID, decap SID>, reversed on the wire. */
 static void link_flow(const struct link *l, struct srv6_dm_flow *flow)
@@ -777,7 +762,8 @@ int main(int argc, char **argv)
 	argv += first;
 	if (argc && !strcmp(argv[0], "set"))
 		return set_weights(argc, argv);
-	parse_objects(argc, argv);
+	srv6_parse_objects(argc, argv, objects);
+	check_objects();
 
 	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();

@@ -179,6 +179,31 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts)
 }
 
 /**
+ * srv6_parse_objects() - parse every object of the command line, or usage()
+ * @argc: the arguments after the options
+ * @argv: the arguments after the options
+ * @objects: the daemon's objects, ending with a NULL name
+ */
+void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects)
+{
+	const struct srv6_object *o;
+	int used;
+
+	if (!argc)
+		usage("nothing to do: give at least one OBJECT");
+	while (argc) {
+		for (o = objects; o->name; o++)
+			if (!strcmp(argv[0], o->name))
+				break;
+		if (!o->name)
+			usage("unknown object '%s'", argv[0]);
+		used = o->parse(argc, argv);
+		argc -= used;
+		argv += used;
+	}
+}
+
+/**
  * srv6_open_json() - the file -j names, or exit with status 1
  * @path: its name, "-" for stdout, or NULL for none
  *

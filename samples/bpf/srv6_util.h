@@ -34,6 +34,16 @@ struct srv6_opts {
 	bool quiet;		/* -q */
 };
 
+/*
+ * An object of a daemon's command line ("inject PREFIX dev DEV ..."): its
+ * parser gets the arguments from the object's name on and returns how
+ * many it used.
+ */
+struct srv6_object {
+	const char *name;
+	int (*parse)(int argc, char **argv);
+};
+
 /* Set by each daemon before it parses anything. */
 extern const char *srv6_prog_name;
 extern const char *srv6_usage_text;
@@ -46,6 +56,7 @@ void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen);
 int parse_dev(const char *arg);
 int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
 FILE *srv6_open_json(const char *path);
+void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects);
 int srv6_signalfd(void);
 double srv6_now(void);
 int srv6_libbpf_print(enum libbpf_print_level level, const char *fmt,
