@@ -182,7 +182,7 @@ def split(before, after, key):
     return [a[key] - b[key] for a, b in zip(after, before)]
 
 
-def iperf(seconds=10):
+def iperf(seconds):
     """TCP goodput h1 -> h2 in Mbit/s, the first 2 s left out."""
     server = subprocess.Popen(["ip", "netns", "exec", "h2", "iperf3", "-s", "-1"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -331,11 +331,11 @@ def weights_and_split(c, a):
     no_leftovers(c, "after SIGTERM")
 
 
-def tcp(a, links, compensate):
+def tcp(a, links, compensate, seconds=10):
     cpe = Daemon("cpe", a.hybrid_args("cpe", links=links, compensate=compensate))
     agg = Daemon("agg", a.hybrid_args("agg", links=links, compensate=compensate))
     try:
-        return iperf()
+        return iperf(seconds)
     finally:
         cpe.stop()
         agg.stop()
@@ -345,11 +345,12 @@ def tcp_checks(c, a):
     rates = [link[2] for link in LINKS]
     total = sum(rates)
     alone = [tcp(a, LINKS[:1], True), tcp(a, LINKS[1:], True)]
-    # twice each, in turn: one TCP flow's 10 s vary from run to run
+    # three times each, in turn, 15 s each: one TCP flow's goodput over two
+    # links varies from run to run with where its losses fall
     plain, comp = [], []
-    for _ in range(2):
-        plain.append(tcp(a, LINKS, False))
-        comp.append(tcp(a, LINKS, True))
+    for _ in range(3):
+        plain.append(tcp(a, LINKS, False, 15))
+        comp.append(tcp(a, LINKS, True, 15))
     print("# TCP goodput (Mbit/s): dsl alone %.2f of %d, lte alone %.2f of %d; aggregated, of %d: "
           "%s without compensation, %s with" %
           (alone[0], rates[0], alone[1], rates[1], total, " ".join("%.2f" % g for g in plain),
@@ -357,9 +358,9 @@ def tcp_checks(c, a):
     for (name, _, rate, _, _), g in zip(LINKS, alone):
         c.check("%s alone: %.1f %% of its rate (at least 95 %%)" % (name, 100 * g / rate),
                 g >= 0.95 * rate)
-    mean = sum(comp) / len(comp)
-    c.check("aggregated with compensation: %.1f %% of the sum on average (at least 90 %%)" %
-            (100 * mean / total), mean >= 0.9 * total)
+    mid = median(comp)
+    c.check("aggregated with compensation: %.1f %% of the sum, the median run (at least 90 %%)" %
+            (100 * mid / total), mid >= 0.9 * total)
     c.check("compensation helps: every run with it beats every run without",
             min(comp) > max(plain), (plain, comp))
 
