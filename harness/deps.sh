@@ -18,7 +18,7 @@ PACKAGES=(
 	# the VM
 	qemu-system-x86
 	# tests inside the VM (they use the host root)
-	iproute2 iputils-ping netcat-openbsd python3 python3-scapy procps kmod binutils iperf3 ethtool
+	iproute2 iputils-ping netcat-openbsd python3 python3-scapy procps kmod binutils iperf3 ethtool iptables
 )
 
 # `deps.sh series`: also what `make series-check` runs; `deps.sh bench`:

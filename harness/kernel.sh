@@ -56,6 +56,8 @@ build() {
 	t0=$(date +%s)
 	step "building bzImage with $JOBS jobs through ccache ($CCACHE_DIR)"
 	kmake -j"$JOBS" bzImage
+	# Module.symvers, for the test modules built against this kernel
+	kmake -j"$JOBS" modules
 	kmake headers_install INSTALL_HDR_PATH="$BUILD/usr" >/dev/null
 	say "    $(cat "$BUILD/include/config/kernel.release") built in $(since "$t0") s: $BUILD/arch/x86/boot/bzImage"
 }

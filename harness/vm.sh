@@ -33,6 +33,8 @@ esac
 APPEND="console=ttyS0 root=hostroot rootfstype=9p ro panic=-1 oops=panic"
 APPEND+=" rootflags=trans=virtio,version=9p2000.L,msize=512000,cache=loose"
 APPEND+=" init=$ROOT/harness/vm/init SEG6_RUN=$RUNDIR SEG6_INTERACTIVE=$interactive"
+# the vCPUs the guest is given, for kernel_identity to check it runs them
+APPEND+=" SEG6_CPUS=${VM_CPUS:-2}"
 # Under TCG the guest's TSC runs at the host's rate.  On a busy host the
 # guest's calibration against the PIT fails, and with no HPET or PM timer
 # (no ACPI) it falls back to the jiffies clocksource: timers then fire on

@@ -3,7 +3,9 @@
 # timeout: 30
 #
 # The VM runs the kernel this checkout just built: same release string and
-# the same GNU build ID as out/build/vmlinux.
+# the same GNU build ID as out/build/vmlinux; and it runs every vCPU QEMU
+# gives it (SEG6_CPUS on the command line, from vm.sh), with the SMP,
+# preemption and tracing of the kernels people run.
 set -eu
 want_release=$(cat "$SEG6_BUILD/include/config/kernel.release")
 want_id=$(readelf -n "$SEG6_BUILD/vmlinux" | sed -n 's/.*Build ID: \([0-9a-f]*\).*/\1/p')
@@ -16,3 +18,11 @@ case "$notes" in
 *"$want_id"*) echo "build id found in /sys/kernel/notes" ;;
 *) echo "FAIL: running kernel's notes do not carry build id $want_id"; exit 1 ;;
 esac
+want_cpus=$(sed -n 's/.*SEG6_CPUS=\([0-9]*\).*/\1/p' /proc/cmdline)
+echo "cpus: given $want_cpus, online $(nproc)"
+[ -n "$want_cpus" ] || { echo "FAIL: no SEG6_CPUS on the command line"; exit 1; }
+[ "$(nproc)" = "$want_cpus" ] || { echo "FAIL: the guest runs $(nproc) of its $want_cpus vCPUs"; exit 1; }
+for opt in CONFIG_SMP=y CONFIG_PREEMPT=y CONFIG_PREEMPT_RCU=y CONFIG_BPF_EVENTS=y; do
+	grep -qx "$opt" "$SEG6_BUILD/.config" || { echo "FAIL: the kernel lacks $opt"; exit 1; }
+done
+echo "SMP, full preemption, preemptible tree RCU, BPF_EVENTS"
