@@ -4,7 +4,10 @@
 # `make check`: run every test inside the VM and report TAP.
 #
 # Tests are harness/tests/*.sh (run as scripts; "# timeout: N" sets their
-# limit) and every test_progs entry point of our prog_tests.  T=<glob>
+# limit) and every test_progs entry point of our prog_tests.  They share
+# one VM, but for scripts with "# append: ARGS": those boot their own VM,
+# with ARGS on the kernel command line (ipv6.disable=1...), one VM per
+# distinct ARGS; "# prog_test: NAME" there claims a prog_test for it.  T=<glob>
 # selects tests by name; SEG6_FUZZ_SEED=N replays a fuzz run.  The result is out/check/results.tap, closed by an
 # "N passed, N failed" line, also printed last.  Exit status is non-zero on
 # any failed, missing or timed-out test, on a kernel splat in the console
@@ -21,25 +24,46 @@ FILTER=${T:-*}
 PROG_TEST_TIMEOUT=300
 DEFAULT_TIMEOUT=120
 
-# name<TAB>timeout<TAB>command for every selected test.
-manifest() {
-	local f name tmo
+# The kernel command line a test script's VM appends ("" for the shared VM).
+append_of() { sed -n 's/^# append: //p' "$1" | head -n1; }
+
+# The distinct command lines of the selected tests' VMs, "" (shared) first.
+groups() {
+	local f name
+	echo ""
 	for f in "$ROOT"/harness/tests/*.sh; do
 		name=$(basename "$f" .sh)
 		# shellcheck disable=SC2053
 		[[ $name == $FILTER ]] || continue
+		append_of "$f"
+	done | sed '/^$/d' | sort -u
+}
+
+# name<TAB>timeout<TAB>command for every selected test of the VM booted
+# with command line $1.
+manifest() {
+	local f name tmo claimed
+	for f in "$ROOT"/harness/tests/*.sh; do
+		name=$(basename "$f" .sh)
+		# shellcheck disable=SC2053
+		[[ $name == $FILTER ]] || continue
+		[ "$(append_of "$f")" = "$1" ] || continue
 		tmo=$(sed -n 's/^# timeout: \([0-9]\+\)$/\1/p' "$f" | head -n1)
 		printf '%s\t%s\tbash %s\n' "$name" "${tmo:-$DEFAULT_TIMEOUT}" "$f"
 	done
+	[ -z "$1" ] || return 0
+	claimed=$(sed -n 's/^# prog_test: //p' "$ROOT"/harness/tests/*.sh)
 	sed -n 's/^DEFINE_TEST(\(.*\))$/\1/p' "$ST/prog_tests/tests.h" | while read -r name; do
 		# shellcheck disable=SC2053
 		[[ $name == $FILTER ]] || continue
+		grep -qxF "$name" <<< "$claimed" && continue
 		printf '%s\t%s\t%s %s %s\n' "$name" "$PROG_TEST_TIMEOUT" \
 			"$ROOT/harness/vm/test-progs.sh" "$ST" "$name"
 	done
 }
 
 write_job() {
+	local RUN=$1
 	cat > "$RUN/job.sh" <<JOB
 export SEG6_ROOT=$ROOT SEG6_SRC=$SRC SEG6_BUILD=$BUILD SEG6_ST=$ST
 ${SEG6_FUZZ_SEED:+export SEG6_FUZZ_SEED=$SEG6_FUZZ_SEED}
@@ -56,30 +80,30 @@ exit \$rc
 JOB
 }
 
-# Final TAP: the VM's lines, tests the VM never reached, and the console scan.
-assemble() {
-	local vm_rc=$1 n i=0 name line splats
-	n=$(( $(grep -c . "$RUN/manifest") + 1 ))
-	{
-		echo "TAP version 13"
-		echo "1..$n"
-		while IFS=$'\t' read -r name _; do
-			i=$((i + 1))
-			line=$(grep -E "^(not )?ok $i - $name( |$)" "$RUN/results.vm.tap" 2>/dev/null || true)
-			if [ -n "$line" ]; then
-				echo "$line"
-			else
-				echo "not ok $i - $name # not run: the VM ended early (status $vm_rc)"
-			fi
-		done < "$RUN/manifest"
-		splats=$(grep -aE "$SPLATS" "$RUN/console.log" | grep -avE 'Command line:' || true)
-		if [ -z "$splats" ] && [ "$vm_rc" = 0 ]; then
-			echo "ok $n - kernel console clean and VM exited normally"
+# TAP lines of one VM's run (directory $1, VM status $2, command line $3),
+# numbered from $4 + 1: its tests' lines, tests it never reached, and the
+# scan of its console.
+assemble_run() {
+	local run=$1 vm_rc=$2 append=$3 k=$4 i=0 name line splats what
+	what="kernel console clean and VM exited normally${append:+ (booted with $append)}"
+	while IFS=$'\t' read -r name _; do
+		i=$((i + 1))
+		k=$((k + 1))
+		line=$(grep -E "^(not )?ok $i - $name( |$)" "$run/results.vm.tap" 2>/dev/null || true)
+		if [ -n "$line" ]; then
+			echo "$line" | sed "s/^\(\(not \)\?ok\) $i /\1 $k /"
 		else
-			echo "not ok $n - kernel console clean and VM exited normally # VM status $vm_rc"
-			[ -z "$splats" ] || printf '%s\n' "$splats" | head -n 20 | sed 's/^/  # /'
+			echo "not ok $k - $name # not run: the VM ended early (status $vm_rc)"
 		fi
-	} > "$TAP"
+	done < "$run/manifest"
+	k=$((k + 1))
+	splats=$(grep -aE "$SPLATS" "$run/console.log" | grep -avE 'Command line:' || true)
+	if [ -z "$splats" ] && [ "$vm_rc" = 0 ]; then
+		echo "ok $k - $what"
+	else
+		echo "not ok $k - $what # VM status $vm_rc"
+		[ -z "$splats" ] || printf '%s\n' "$splats" | head -n 20 | sed 's/^/  # /'
+	fi
 }
 
 report() {
@@ -87,38 +111,70 @@ report() {
 	passed=$(grep -c '^ok ' "$TAP" || true)
 	failed=$(grep -c '^not ok ' "$TAP" || true)
 	{ grep -E '^not ok ' "$TAP" || true; } | while read -r _ _ _ _ name _; do
-		[ -f "$RUN/logs/$name.log" ] || continue
-		say "---- log of $name (last 60 lines) ----"
-		tail -n 60 "$RUN/logs/$name.log" >&2
+		for log in "$RUN"/logs/"$name".log "$RUN"-*/logs/"$name".log; do
+			[ -f "$log" ] || continue
+			say "---- log of $name (last 60 lines) ----"
+			tail -n 60 "$log" >&2
+		done
 	done
-	if [ "$1" != 0 ] || grep -qE "^not ok .* - kernel console clean" "$TAP"; then
-		say "---- VM console (last 60 lines) ----"
-		tail -n 60 "$RUN/console.log" >&2
-	fi
+	for run in "$RUN" "$RUN"-*; do
+		[ -f "$run/tap" ] && grep -qE "^not ok .* - kernel console clean" "$run/tap" || continue
+		say "---- VM console of $(basename "$run") (last 60 lines) ----"
+		tail -n 60 "$run/console.log" >&2
+	done
 	# what tests report besides pass/fail: benchmark figures, fuzz seeds, churn
-	cat "$RUN"/logs/*.log 2>/dev/null | grep -hE '^(bench|fuzz|churn): ' | sed 's/^/    /' >&2 || true
+	cat "$RUN"/logs/*.log "$RUN"-*/logs/*.log 2>/dev/null | grep -hE '^(bench|fuzz|churn): ' | sed 's/^/    /' >&2 || true
 	echo "$passed passed, $failed failed" >> "$TAP"
 	cat "$TAP"
 	[ "$failed" = 0 ]
 }
 
-main() {
-	local t0 tmo vm_rc=0
-	t0=$(date +%s)
-	rm -rf "$RUN"
-	mkdir -p "$RUN"
-	manifest > "$RUN/manifest"
-	[ -s "$RUN/manifest" ] || die "no test matches T=$FILTER"
-	write_job
-	tmo=$(awk -F'\t' '{ s += $2 + 10 } END { print s + 120 }' "$RUN/manifest")
-	step "booting $(cat "$BUILD/include/config/kernel.release") in QEMU for $(wc -l < "$RUN/manifest") test(s) (limit $tmo s)"
-	"$ROOT/harness/vm.sh" "$RUN" "$tmo" > "$CHECK/vm.out" 2>&1 || vm_rc=$?
-	grep -aE '^\[[0-9]+/[0-9]+\]|^(not )?ok ' "$CHECK/vm.out" | sed 's/^/    /' >&2 || true
+# Boot one VM with command line $2 for the tests of its manifest, in run
+# directory $1; its TAP lines go to $1/tap, numbered from $3 + 1.
+run_vm() {
+	local run=$1 append=$2 tmo vm_rc=0
+	mkdir -p "$run"
+	write_job "$run"
+	tmo=$(awk -F'\t' '{ s += $2 + 10 } END { print s + 120 }' "$run/manifest")
+	step "booting $(cat "$BUILD/include/config/kernel.release")${append:+ with $append} in QEMU for $(wc -l < "$run/manifest") test(s) (limit $tmo s)"
+	VM_APPEND="${VM_APPEND:-} $append" "$ROOT/harness/vm.sh" "$run" "$tmo" > "$run/vm.out" 2>&1 || vm_rc=$?
+	grep -aE '^\[[0-9]+/[0-9]+\]|^(not )?ok ' "$run/vm.out" | sed 's/^/    /' >&2 || true
 	# vm.sh reports the job's own status; the job (the runner) always exits 0
 	# unless it crashed, so anything else is a VM failure.
-	assemble "$vm_rc"
-	say "    VM run took $(since "$t0") s"
-	report "$vm_rc"
+	assemble_run "$run" "$vm_rc" "$append" "$3" > "$run/tap"
+}
+
+main() {
+	local t0 run append n=0 k=0 i=0
+	t0=$(date +%s)
+	rm -rf "$CHECK"
+	mkdir -p "$RUN"
+	# one run directory per VM: $RUN for the shared one, $RUN-N for others
+	while read -r append; do
+		run=$RUN
+		[ "$i" = 0 ] || run=$RUN-$i
+		i=$((i + 1))
+		mkdir -p "$run"
+		manifest "$append" > "$run/manifest"
+		[ -s "$run/manifest" ] || continue
+		echo "$append" > "$run/append"
+		n=$(( n + $(wc -l < "$run/manifest") + 1 ))
+	done < <(groups)
+	[ "$n" -gt 0 ] || die "no test matches T=$FILTER"
+	for run in "$RUN" "$RUN"-*; do
+		[ -s "$run/manifest" ] || continue
+		run_vm "$run" "$(cat "$run/append")" "$k"
+		k=$(( k + $(wc -l < "$run/manifest") + 1 ))
+	done
+	{
+		echo "TAP version 13"
+		echo "1..$n"
+		for run in "$RUN" "$RUN"-*; do
+			[ -s "$run/tap" ] && cat "$run/tap"
+		done
+	} > "$TAP"
+	say "    VM runs took $(since "$t0") s"
+	report
 }
 
 main "$@"
