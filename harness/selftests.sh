@@ -36,4 +36,11 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 	OUR_TOOLS="$(ours 'samples/bpf/*.c' ':(exclude)samples/bpf/*.bpf.c' ':(exclude)samples/bpf/srv6_*.c')" \
 	SAMPLE_LIBS="$(sample_libs)" \
 	UPSTREAM_PROGS="$UPSTREAM_PROGS" BENCH_SRC="$ROOT/harness/bench/seg6_bench.c"
+# bpf_testmod.ko, with the test kfuncs of the generic verifier tests;
+# test_progs loads it from its directory.  External modules build in
+# their source directory: out/linux's, rebuilt by tree.sh.
+TESTMOD=$SRC/tools/testing/selftests/bpf/bpf_testmod
+make -s -C "$SRC" O="$BUILD" CC="ccache gcc" -j"$JOBS" M="$TESTMOD" modules 2>&1 |
+	{ grep -v 'Symbol info of vmlinux is missing' || true; } >&2
+cp "$TESTMOD/bpf_testmod.ko" "$ST/"
 say "    built in $(since "$t0") s"

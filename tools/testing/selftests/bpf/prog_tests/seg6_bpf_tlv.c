@@ -5,13 +5,10 @@
  *    the packet in, the kfunc's arguments, its return value and the exact
  *    TLV area out (unchanged on errors);
  *  - the SRH length limit, and bpf_seg6_srh_pop();
- *  - the verifier: packet pointers die across the kfuncs, in subprograms
- *    too; other program types cannot call them; bad arguments;
  *  - the data path: a TLV inserted at an End.BPF SID reaches the next hop.
  */
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf_tlv.skel.h"
-#include "test_seg6_bpf_kfunc_fail.skel.h"
 #include "test_seg6_bpf.h"
 
 #define TLVS	80	/* TLV area offset: IPv6, SRH, two segments */
@@ -211,53 +208,6 @@ static void test_srh_pop(struct test_seg6_bpf_tlv *skel)
 	ASSERT_EQ(opts.data_size_out, opts.data_size_in, "packet kept");
 }
 
-struct fail_case {
-	const char *prog;
-	const char *msg;	/* NULL: must load */
-};
-
-static const struct fail_case fail_cases[] = {
-	{ "stale_pointer", "invalid mem access 'scalar'" },
-	{ "reloaded_pointer", NULL },
-	{ "stale_pointer_subprog", "invalid mem access 'scalar'" },
-	{ "tc_find", "calling kernel function bpf_seg6_tlv_find is not allowed" },
-	{ "lwt_xmit_insert", "calling kernel function bpf_seg6_tlv_insert is not allowed" },
-	{ "lwt_in_remove", "calling kernel function bpf_seg6_tlv_remove is not allowed" },
-	{ "lwt_out_pop", "calling kernel function bpf_seg6_srh_pop is not allowed" },
-	{ "cgroup_skb_ecmp", "calling kernel function bpf_seg6_ecmp_nexthops is not allowed" },
-	{ "insert_past_buffer", "invalid indirect access to stack" },
-	{ "find_null_len", "Possibly NULL pointer passed to trusted arg3" },
-};
-
-static void test_verifier(const struct fail_case *c)
-{
-	struct test_seg6_bpf_kfunc_fail *skel;
-	struct bpf_program *prog, *p;
-	static char log[65536];
-	int err;
-
-	skel = test_seg6_bpf_kfunc_fail__open();
-	if (!ASSERT_OK_PTR(skel, "open"))
-		return;
-	prog = bpf_object__find_program_by_name(skel->obj, c->prog);
-	if (!ASSERT_OK_PTR(prog, c->prog))
-		goto out;
-	bpf_object__for_each_program(p, skel->obj)
-		bpf_program__set_autoload(p, p == prog);
-	log[0] = 0;
-	bpf_program__set_log_buf(prog, log, sizeof(log));
-	bpf_program__set_log_level(prog, 1);
-	err = test_seg6_bpf_kfunc_fail__load(skel);
-	if (!c->msg) {
-		ASSERT_OK(err, "loads");
-		goto out;
-	}
-	if (ASSERT_ERR(err, "refused") && !ASSERT_HAS_SUBSTR(log, c->msg, "verifier message"))
-		printf("verifier log:\n%s\n", log);
-out:
-	test_seg6_bpf_kfunc_fail__destroy(skel);
-}
-
 #define NS_SRC	"seg6_tlv_src"
 #define NS_SR	"seg6_tlv_sr"
 #define NS_DST	"seg6_tlv_dst"
@@ -329,7 +279,6 @@ out:
 void test_seg6_bpf_tlv(void)
 {
 	struct test_seg6_bpf_tlv *skel = test_seg6_bpf_tlv__open_and_load();
-	char name[64];
 	int i;
 
 	if (!ASSERT_OK_PTR(skel, "skel"))
@@ -341,11 +290,6 @@ void test_seg6_bpf_tlv(void)
 		test_until_full(skel);
 	if (test__start_subtest("srh_pop"))
 		test_srh_pop(skel);
-	for (i = 0; i < ARRAY_SIZE(fail_cases); i++) {
-		snprintf(name, sizeof(name), "verifier_%s", fail_cases[i].prog);
-		if (test__start_subtest(name))
-			test_verifier(&fail_cases[i]);
-	}
 	if (test__start_subtest("data_path"))
 		test_data_path(skel);
 	test_seg6_bpf_tlv__destroy(skel);

@@ -4,10 +4,15 @@
  * Documentation/networking/seg6-bpf.rst: programs the verifier rejects at
  * load (the verifier's message checked), and helper calls that load but
  * fail at run time with their documented errno (read back from the
- * program's return value through BPF_PROG_TEST_RUN).
+ * program's return value through BPF_PROG_TEST_RUN).  For the kfuncs,
+ * the programs of progs/test_seg6_bpf_kfunc_fail.c, each loaded alone:
+ * packet pointers die across the kfuncs, in subprograms too; other program
+ * types cannot call them; bad arguments, packet memory among them.
  */
+#include <limits.h>
 #include <linux/seg6_local.h>
 #include "seg6_bpf_helpers.h"
+#include "test_seg6_bpf_kfunc_fail.skel.h"
 
 #define SRH	40	/* SRH offset in the test packet */
 
@@ -135,6 +140,61 @@ static const struct load_row load_rows[] = {
 		}, "R4 unbounded memory access",
 	},
 };
+
+struct fail_case {
+	const char *prog;
+	const char *msg;	/* NULL: must load */
+};
+
+static const struct fail_case fail_cases[] = {
+	{ "stale_pointer", "invalid mem access 'scalar'" },
+	{ "reloaded_pointer", NULL },
+	{ "stale_pointer_subprog", "invalid mem access 'scalar'" },
+	{ "tc_find", "calling kernel function bpf_seg6_tlv_find is not allowed" },
+	{ "lwt_xmit_insert", "calling kernel function bpf_seg6_tlv_insert is not allowed" },
+	{ "lwt_in_remove", "calling kernel function bpf_seg6_tlv_remove is not allowed" },
+	{ "lwt_out_pop", "calling kernel function bpf_seg6_srh_pop is not allowed" },
+	{ "cgroup_skb_ecmp", "calling kernel function bpf_seg6_ecmp_nexthops is not allowed" },
+	{ "insert_past_buffer", "invalid indirect access to stack" },
+	{ "find_null_len", "Possibly NULL pointer passed to trusted arg3" },
+	/* kfunc memory in the packet: a kfunc that moves packet data would
+	 * read freed memory, and the packet is read-only for End.BPF
+	 */
+	{ "find_len_in_packet", "R4 points into the packet, which this program cannot write" },
+	{ "insert_tlv_from_packet",
+	  "R3 points into the packet, which kfunc bpf_seg6_tlv_insert may change" },
+	{ "ecmp_nhs_in_packet", "R4 points into the packet, which this program cannot write" },
+	{ "ecmp_dst_in_packet", "R2 points into the packet, which this program cannot write" },
+};
+
+static void test_kfunc_row(const struct fail_case *c)
+{
+	struct test_seg6_bpf_kfunc_fail *skel;
+	struct bpf_program *prog, *p;
+	static char log[65536];
+	int err;
+
+	skel = test_seg6_bpf_kfunc_fail__open();
+	if (!ASSERT_OK_PTR(skel, "open"))
+		return;
+	prog = bpf_object__find_program_by_name(skel->obj, c->prog);
+	if (!ASSERT_OK_PTR(prog, c->prog))
+		goto out;
+	bpf_object__for_each_program(p, skel->obj)
+		bpf_program__set_autoload(p, p == prog);
+	log[0] = 0;
+	bpf_program__set_log_buf(prog, log, sizeof(log));
+	bpf_program__set_log_level(prog, 1);
+	err = test_seg6_bpf_kfunc_fail__load(skel);
+	if (!c->msg) {
+		ASSERT_OK(err, "loads");
+		goto out;
+	}
+	if (ASSERT_ERR(err, "refused") && !ASSERT_HAS_SUBSTR(log, c->msg, "verifier message"))
+		printf("verifier log:\n%s\n", log);
+out:
+	test_seg6_bpf_kfunc_fail__destroy(skel);
+}
 
 static void test_load_row(const struct load_row *row)
 {
@@ -304,6 +364,7 @@ static void test_run_row(const struct run_row *row)
 
 void test_seg6_bpf_verifier(void)
 {
+	char name[64];
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(load_rows); i++)
@@ -312,4 +373,9 @@ void test_seg6_bpf_verifier(void)
 	for (i = 0; i < ARRAY_SIZE(run_rows); i++)
 		if (test__start_subtest(run_rows[i].name))
 			test_run_row(&run_rows[i]);
+	for (i = 0; i < ARRAY_SIZE(fail_cases); i++) {
+		snprintf(name, sizeof(name), "kfunc_%s", fail_cases[i].prog);
+		if (test__start_subtest(name))
+			test_kfunc_row(&fail_cases[i]);
+	}
 }

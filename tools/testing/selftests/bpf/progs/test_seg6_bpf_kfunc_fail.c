@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Programs the verifier must refuse, one per prog_tests/seg6_bpf_tlv.c
- * subtest (each loaded alone): stale packet pointers after a TLV kfunc,
+ * Programs the verifier must refuse, one per prog_tests/seg6_bpf_verifier.c
+ * kfunc subtest (each loaded alone): stale packet pointers after a TLV kfunc,
  * TLV kfuncs from other program types, bad kfunc arguments.  Each comes
  * with the program it differs from by the mistake, which loads.
  */
@@ -129,6 +129,63 @@ SEC("lwt_seg6local")
 int find_null_len(struct __sk_buff *skb)
 {
 	bpf_seg6_tlv_find(skb, 0, 124, NULL);
+	return BPF_OK;
+}
+
+/* The first 96 bytes of the packet (IPv6, an SRH with two segments and
+ * its first TLV), or NULL.
+ */
+static __always_inline __u8 *pkt96(struct __sk_buff *skb)
+{
+	__u8 *data = (void *)(long)skb->data;
+
+	if (data + 96 > (__u8 *)(long)skb->data_end)
+		return NULL;
+	return data;
+}
+
+SEC("lwt_seg6local")
+int find_len_in_packet(struct __sk_buff *skb)
+{
+	__u8 *p = pkt96(skb);
+
+	/* the SRH's last entry and flags, as the TLV length */
+	if (p)
+		bpf_seg6_tlv_find(skb, 0, 124, (__u32 *)(p + 44));
+	return BPF_OK;
+}
+
+SEC("lwt_seg6local")
+int insert_tlv_from_packet(struct __sk_buff *skb)
+{
+	__u8 *p = pkt96(skb);
+
+	if (p)
+		bpf_seg6_tlv_insert(skb, 0, p + 80, 8);
+	return BPF_OK;
+}
+
+SEC("lwt_seg6local")
+int ecmp_nhs_in_packet(struct __sk_buff *skb)
+{
+	struct in6_addr dst = {};
+	__u8 *p = pkt96(skb);
+
+	if (p)
+		bpf_seg6_ecmp_nexthops(skb, &dst, 0, (void *)(p + 48),
+				       sizeof(struct bpf_seg6_nexthop));
+	return BPF_OK;
+}
+
+SEC("lwt_seg6local")
+int ecmp_dst_in_packet(struct __sk_buff *skb)
+{
+	struct bpf_seg6_nexthop nhs[1];
+	__u8 *p = pkt96(skb);
+
+	/* the destination address, as the destination to look up */
+	if (p)
+		bpf_seg6_ecmp_nexthops(skb, (void *)(p + 24), 0, nhs, sizeof(nhs));
 	return BPF_OK;
 }
 
