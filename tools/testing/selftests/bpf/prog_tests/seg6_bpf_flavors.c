@@ -6,7 +6,10 @@
  *    last segment with BPF_OK, and only then;
  *  - next-csid: fcbb:bbbb:100::/48 (32-bit block, 16-bit C-SIDs) shifts the
  *    next C-SID into place before the program, which sees the new
- *    destination; with an empty argument it is End.BPF on the SRH;
+ *    destination; with an empty argument it is End.BPF on the SRH; the
+ *    shift leaves the packet a packet socket holds a clone of alone;
+ *  - psp and next-csid together: End.BPF does what static End does, on
+ *    the same packets (next-csid applies, psp never does);
  *  - flavors End.BPF does not take are refused with an extack message.
  */
 #include "seg6_bpf_helpers.h"
@@ -19,6 +22,9 @@
 #define PSP_SID	"fc00::b"
 #define FINAL	"fc00::d1"
 #define CSID_BLOCK "fcbb:bbbb:100::"
+/* psp and next-csid: End.BPF, and static End to compare with */
+#define BOTH_BLOCK "fcbb:bbbb:300::"
+#define END_BLOCK  "fcbb:bbbb:400::"
 
 #define GOT	3000
 #define FLV(op)	(1U << SEG6_LOCAL_FLV_OP_##op)
@@ -56,8 +62,11 @@ static int setup(struct env *env)
 	SYS(fail, "ip -n " NS_SRC " -6 route add fcbb::/16 via fd01::2");
 	SYS(fail, "ip -n " NS_SR " -6 route add " FINAL " via fd02::2");
 	SYS(fail, "ip -n " NS_SR " -6 route add fcbb:bbbb:200::/48 via fd02::2");
+	SYS(fail, "ip -n " NS_SR " -6 route add " END_BLOCK "/48 encap seg6local action End"
+	    " flavors psp,next-csid lblen 32 nflen 16 dev r0");
 	if (add_route(env, PSP_SID, 128, FLV(PSP)) ||
-	    add_route(env, CSID_BLOCK, 48, FLV(NEXT_CSID)))
+	    add_route(env, CSID_BLOCK, 48, FLV(NEXT_CSID)) ||
+	    add_route(env, BOTH_BLOCK, 48, FLV(PSP) | FLV(NEXT_CSID)))
 		return -1;
 	env->cap = seg6_capture_open_in(NS_DST, "d0");
 	return env->cap < 0 ? -1 : 0;
@@ -157,6 +166,73 @@ static void test_next_csid(struct env *env)
 		ASSERT_EQ(((struct ipv6_sr_hdr *)(ip6 + 1))->segments_left, 0, "segments left");
 }
 
+/* The DA a packet socket on the router's ingress saw: the shift of the
+ * next C-SID must not write into the clone it holds.
+ */
+static void test_next_csid_clone(struct env *env)
+{
+	int tap = seg6_capture_open_in(NS_SR, "r0");
+	char buf[512], pkt[128];
+	size_t len;
+
+	if (!ASSERT_GE(tap, 0, "packet socket on r0"))
+		return;
+	len = seg6_ipv6_udp(pkt, "fd01::1", "fcbb:bbbb:100:200::", ++env->seq);
+	env->skel->bss->mode = MODE_OK;
+	if (ASSERT_OK(seg6_send_from(NS_SRC, pkt, len), "send") &&
+	    ASSERT_GT(seg6_capture(env->cap, env->seq, buf, sizeof(buf), GOT), 0,
+		      "forwarded") &&
+	    ASSERT_EQ(seg6_capture(tap, env->seq, buf, sizeof(buf), GOT), len,
+		      "seen on r0"))
+		addr_is(&((struct ipv6hdr *)buf)->daddr, "fcbb:bbbb:100:200::");
+	close(tap);
+}
+
+/* One packet through an SRH of @nsegs segments, @first then FINAL: what
+ * d0 got, or 0.
+ */
+static ssize_t through_first(struct env *env, const char *first, int nsegs,
+			     char *buf, size_t len)
+{
+	const char * const segs[] = { first, FINAL, FINAL };
+
+	return through(env, MODE_OK, segs, nsegs, buf, len);
+}
+
+static void test_psp_next_csid(struct env *env)
+{
+	/* C-SID left or not, with SRH (segments left 1 and 2) or without */
+	static const struct {
+		const char *what, *csid;
+		int nsegs;
+	} cases[] = {
+		{ "empty argument, last segment next", "", 2 },
+		{ "empty argument, two segments left", "", 3 },
+		{ "C-SID left, SRH", "200:", 2 },
+	};
+	char sid[INET6_ADDRSTRLEN], a[512], b[512];
+	ssize_t na, nb;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(sid, sizeof(sid), "fcbb:bbbb:300:%s:", cases[i].csid);
+		na = through_first(env, sid, cases[i].nsegs, a, sizeof(a));
+		snprintf(sid, sizeof(sid), "fcbb:bbbb:400:%s:", cases[i].csid);
+		nb = through_first(env, sid, cases[i].nsegs, b, sizeof(b));
+		if (!ASSERT_GT(na, 0, cases[i].what) || !ASSERT_EQ(na, nb, "length as End"))
+			continue;
+		/* the segment lists differ by the SID; the rest is the same */
+		ASSERT_EQ(((struct ipv6hdr *)a)->nexthdr, ((struct ipv6hdr *)b)->nexthdr,
+			  "next header as End");
+		ASSERT_OK(memcmp(&((struct ipv6hdr *)a)->daddr, &((struct ipv6hdr *)b)->daddr,
+				 16), "destination as End");
+		if (((struct ipv6hdr *)a)->nexthdr == IPPROTO_ROUTING)
+			ASSERT_EQ(((struct ipv6_sr_hdr *)(a + 40))->segments_left,
+				  ((struct ipv6_sr_hdr *)(b + 40))->segments_left,
+				  "segments left as End");
+	}
+}
+
 static void test_refused(struct env *env)
 {
 	static const struct {
@@ -209,6 +285,10 @@ void test_seg6_bpf_flavors(void)
 		test_psp(&env);
 	if (test__start_subtest("next_csid"))
 		test_next_csid(&env);
+	if (test__start_subtest("next_csid_clone"))
+		test_next_csid_clone(&env);
+	if (test__start_subtest("psp_next_csid"))
+		test_psp_next_csid(&env);
 	if (test__start_subtest("refused"))
 		test_refused(&env);
 out:
