@@ -26,6 +26,7 @@
  */
 
 #include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
 #include <linux/init.h>
@@ -158,6 +159,24 @@ static void seg6_nh_add(struct seg6_nh_fill *f, const struct fib6_nh *nh,
 	e->ifindex = nh->fib_nh_dev ? nh->fib_nh_dev->ifindex : 0;
 	e->weight = weight;
 	e->flags = nh->fib_nh_flags;
+}
+
+/* The siblings of a multipath route.  A route deleted or replaced while
+ * this walks is taken out of the ring of siblings, which then never leads
+ * back to it: stop when it has no siblings any more, as fib6_select_path()
+ * does.  What was added until then were next hops of the route.
+ */
+static void seg6_nh_add_siblings(struct seg6_nh_fill *f, struct fib6_info *f6i)
+{
+	struct fib6_info *sibling;
+
+	if (!READ_ONCE(f6i->fib6_nsiblings))
+		return;
+	list_for_each_entry_rcu(sibling, &f6i->fib6_siblings, fib6_siblings) {
+		if (!READ_ONCE(f6i->fib6_nsiblings))
+			break;
+		seg6_nh_add(f, sibling->fib6_nh, sibling->fib6_nh->fib_nh_weight);
+	}
 }
 
 /* A nexthop object: one next hop, or each member of a group. */
@@ -362,7 +381,6 @@ __bpf_kfunc int bpf_seg6_ecmp_nexthops(struct __sk_buff *s,
 	struct net *net = dev_net(skb->dev);
 	struct flowi6 fl6 = { .daddr = *dst };
 	struct fib6_result res = {};
-	struct fib6_info *sibling;
 	struct fib6_table *tb;
 	int ret = -ENETUNREACH;
 
@@ -381,10 +399,7 @@ __bpf_kfunc int bpf_seg6_ecmp_nexthops(struct __sk_buff *s,
 		seg6_nh_add_object(&f, res.f6i->nh);
 	} else {
 		seg6_nh_add(&f, res.f6i->fib6_nh, res.f6i->fib6_nh->fib_nh_weight);
-		list_for_each_entry_rcu(sibling, &res.f6i->fib6_siblings,
-					fib6_siblings)
-			seg6_nh_add(&f, sibling->fib6_nh,
-				    sibling->fib6_nh->fib_nh_weight);
+		seg6_nh_add_siblings(&f, res.f6i);
 	}
 	ret = f.n;
 out:
@@ -406,12 +421,13 @@ BTF_ID_FLAGS(func, bpf_seg6_ecmp_nexthops, KF_TRUSTED_ARGS)
 BTF_KFUNCS_END(seg6_bpf_kfunc_ids)
 
 /* The LWT program types share one kfunc hook: keep these to End.BPF,
- * the only one with the SRH state they need.
+ * the only one with the SRH state they need, and to the freplace programs
+ * that extend End.BPF programs.
  */
 static int seg6_bpf_kfunc_filter(const struct bpf_prog *prog, u32 kfunc_id)
 {
 	if (btf_id_set8_contains(&seg6_bpf_kfunc_ids, kfunc_id) &&
-	    prog->type != BPF_PROG_TYPE_LWT_SEG6LOCAL)
+	    resolve_prog_type(prog) != BPF_PROG_TYPE_LWT_SEG6LOCAL)
 		return -EACCES;
 	return 0;
 }

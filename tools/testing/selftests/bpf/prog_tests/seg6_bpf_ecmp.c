@@ -4,8 +4,13 @@
  * routes are known: multipath routes of sibling next hops and of a nexthop
  * group (weights included), a single path, an on-link destination, a
  * buffer smaller than the route, and the errors; then once from the data
- * path.
+ * path; then on two CPUs, while a routing daemon's worth of changes churns
+ * the route being looked up.
  */
+#define _GNU_SOURCE	/* sched_setaffinity */
+#include <sched.h>
+#include <sys/wait.h>
+
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.h"	/* before the skeleton: struct bpf_seg6_nexthop */
 #include "test_seg6_bpf_ecmp.skel.h"
@@ -119,6 +124,122 @@ out:
 	SYS_NOFAIL("ip netns del " NS "_peer");
 }
 
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+#define CHURN_ROUNDS	200
+
+/* What a routing daemon does to a multipath route: replace its next hops
+ * by other sets, delete it, add it back, append one; CHURN_ROUNDS times,
+ * from a batch so that changes follow each other closely.
+ */
+static int write_churn_batch(const char *path)
+{
+	static const char * const steps[] = {
+		"route replace fc00:f::/64 nexthop via fd0a::2 dev d1 nexthop via fd0b::2 dev d2 nexthop via fd0c::2 dev d3",
+		"route del fc00:f::/64",
+		"route add fc00:f::/64 nexthop via fd0b::2 dev d2 nexthop via fd0c::2 dev d3",
+		"route append fc00:f::/64 nexthop via fd0a::2 dev d1",
+		"route replace fc00:f::/64 via fd0c::2 dev d3",
+		"route replace fc00:f::/64 nexthop via fd0a::2 dev d1 nexthop via fd0b::2 dev d2",
+	};
+	FILE *f = fopen(path, "w");
+	int i, j;
+
+	if (!f)
+		return -1;
+	for (i = 0; i < CHURN_ROUNDS; i++)
+		for (j = 0; j < ARRAY_SIZE(steps); j++)
+			fprintf(f, "%s\n", steps[j]);
+	return fclose(f);
+}
+
+/* Is every next hop of the last answer one the route can have had? */
+static bool nhs_known(struct test_seg6_bpf_ecmp *skel, int n)
+{
+	static const char * const gws[] = { "fd0a::2", "fd0b::2", "fd0c::2" };
+	static const char * const devs[] = { "d1", "d2", "d3" };
+	struct in6_addr gw;
+	int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < ARRAY_SIZE(gws); j++) {
+			seg6_addr(&gw, gws[j]);
+			if (!memcmp(&skel->bss->nhs[i].gw, &gw, sizeof(gw)) &&
+			    skel->bss->nhs[i].ifindex == if_nametoindex(devs[j]))
+				break;
+		}
+		if (j == ARRAY_SIZE(gws))
+			return false;
+	}
+	return true;
+}
+
+/* Look the route up on CPU 0 while CPU 1 churns it: a walk of siblings
+ * that a deletion cut off loops in softirq forever (the soft-lockup and
+ * RCU-stall detectors catch it); every answer must be a subset of the
+ * next hops the route had.
+ */
+static void test_churn(struct test_seg6_bpf_ecmp *skel)
+{
+	char batch[] = "/tmp/seg6_ecmp_churnXXXXXX";
+	long lookups = 0, bad = 0, counts[5] = {};
+	int status, fd, n;
+	cpu_set_t cpus;
+	pid_t child;
+
+	if (!ASSERT_GE(sysconf(_SC_NPROCESSORS_ONLN), 2, "2 CPUs online (this test needs SMP)"))
+		return;
+	fd = mkstemp(batch);
+	if (!ASSERT_GE(fd, 0, "mkstemp"))
+		return;
+	close(fd);
+	if (!ASSERT_OK(write_churn_batch(batch), "batch"))
+		goto out;
+	SYS(out, "ip -n " NS " -6 route add fc00:f::/64 via fd0c::2 dev d3");
+	child = fork();
+	if (!ASSERT_GE(child, 0, "fork"))
+		goto out;
+	if (!child) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "ip -6 -n %s -batch %s", NS, batch);
+		pin_to_cpu(1);
+		_exit(system(cmd) ? 1 : 0);
+	}
+	sched_getaffinity(0, sizeof(cpus), &cpus);
+	pin_to_cpu(0);
+	while (waitpid(child, &status, WNOHANG) == 0) {
+		n = lookup(skel, "fc00:f::1", 0, 8);
+		lookups++;
+		if (n == -ENETUNREACH) {
+			counts[0]++;
+			continue;
+		}
+		if (n < 1 || n > 3 || !nhs_known(skel, n)) {
+			if (!bad++)
+				ASSERT_FAIL("answer %d is not a subset of the route's next hops", n);
+			continue;
+		}
+		counts[n]++;
+	}
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status), "route churn ran");
+	printf("churn: ecmp: %ld lookups during %d route changes: %ld unreachable, "
+	       "%ld/%ld/%ld with 1/2/3 next hops, %ld wrong\n", lookups,
+	       CHURN_ROUNDS * 6, counts[0], counts[1], counts[2], counts[3], bad);
+	ASSERT_EQ(bad, 0, "wrong answers");
+	ASSERT_GT(lookups, 100, "lookups during the churn");
+out:
+	unlink(batch);
+}
+
 void test_seg6_bpf_ecmp(void)
 {
 	static const struct want_nh siblings[] = {
@@ -160,6 +281,8 @@ void test_seg6_bpf_ecmp(void)
 	}
 	if (test__start_subtest("data_path"))
 		test_data_path(skel);
+	if (test__start_subtest("churn"))
+		test_churn(skel);
 	if (test__start_subtest("errors")) {
 		ASSERT_EQ(lookup(skel, "fc00:d::1", 0, 8), -ENETUNREACH, "no route");
 		ASSERT_EQ(lookup(skel, "fc00:e::1", 0, 8), -ENETUNREACH, "unreachable route");
