@@ -76,6 +76,37 @@ int changes_pkt_stale_pointer(struct __sk_buff *skb)
 	return *p;
 }
 
+/* A global function is verified on its own: its argument is plain memory
+ * there, which clearing packet pointers after the kfunc would miss.
+ */
+__noinline int changes_pkt_global(__u8 *p)
+{
+	__u8 buf[8] = {};
+
+	bpf_kfunc_changes_pkt_test(buf, sizeof(buf));
+	return p ? *p : 0;
+}
+
+SEC("tc")
+__description("KF_CHANGES_PKT: packet memory to a global function that calls it")
+__failure __msg("arg#0 points into the packet, which the function may change")
+int changes_pkt_global_arg(struct __sk_buff *skb)
+{
+	__u8 *p = pkt8(skb);
+
+	return p ? changes_pkt_global(p) : TC_ACT_OK;
+}
+
+SEC("tc")
+__description("KF_CHANGES_PKT: stack memory to a global function that calls it")
+__success __retval(0)
+int changes_pkt_global_stack(struct __sk_buff *skb)
+{
+	__u8 b = 0;
+
+	return changes_pkt_global(&b);
+}
+
 SEC("tc")
 __description("kfunc memory argument: packet of a program that writes it")
 __success __retval(0xa5)
