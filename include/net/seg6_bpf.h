@@ -58,6 +58,14 @@ struct seg6_bpf_fwd {
 	int oif;
 };
 
+/* Largest SRH hdrlen in bytes (after the first 8): the field is 8 bits of
+ * 8-octet units.
+ */
+#define SEG6_BPF_MAX_HDRLEN	(U8_MAX << 3)
+
+/* log2 of the VRFs a CPU remembers for End.DT4 (struct seg6_bpf_srh_state) */
+#define SEG6_BPF_VRF_BITS	4
+
 /**
  * struct seg6_bpf_srh_state - per-CPU state of the program being run
  * @bh_lock: serialises users of this CPU's state (softirq, or PREEMPT_RT)
@@ -70,8 +78,10 @@ struct seg6_bpf_fwd {
  * @test: set by BPF_PROG_TEST_RUN: record the program's return value and
  *	  the action it applies instead of looking routes up
  * @fwd: set by an action that leaves IPv6 (End.DX4, End.DT4, End.DX2)
- * @vrf_ifindex: the VRF device last found for a table on this CPU; checked
- *		 before use, so that End.DT4 rarely walks the devices
+ * @vrf_ifindex: the VRF devices last found for tables on this CPU, by a
+ *		 hash of the table; checked before use, so that End.DT4
+ *		 rarely walks the devices
+ * @srh_param: the copy of the SRH an End.B6 or End.B6.Encaps action inserts
  *
  * Only the data path (seg6_bpf_input()) and test_run set this up; the
  * helpers and kfuncs of LWT_SEG6LOCAL programs use it while the program runs.
@@ -85,7 +95,9 @@ struct seg6_bpf_srh_state {
 	bool redirected;
 	struct seg6_local_bpf_test *test;
 	struct seg6_bpf_fwd fwd;
-	int vrf_ifindex;
+	int vrf_ifindex[1 << SEG6_BPF_VRF_BITS];
+	u8 srh_param[sizeof(struct ipv6_sr_hdr) + SEG6_BPF_MAX_HDRLEN]
+		__aligned(sizeof(struct in6_addr));
 };
 
 DECLARE_PER_CPU(struct seg6_bpf_srh_state, seg6_bpf_srh_states);
@@ -112,11 +124,6 @@ static inline u32 seg6_bpf_srh_end(const struct seg6_bpf_srh_state *state)
 	return state->srhoff + sizeof(struct ipv6_sr_hdr) + state->hdrlen;
 }
 
-/* Largest SRH hdrlen in bytes (after the first 8): the field is 8 bits of
- * 8-octet units.
- */
-#define SEG6_BPF_MAX_HDRLEN	(U8_MAX << 3)
-
 bool seg6_bpf_srh_ok(struct sk_buff *skb, struct seg6_bpf_srh_state *state);
 int seg6_bpf_splice(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 		    u32 off, u32 del, const void *data, u32 len);
@@ -129,9 +136,19 @@ int seg6_bpf_srh_pop(struct sk_buff *skb, struct seg6_bpf_srh_state *state);
 int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp, u32 flv);
 u32 seg6_bpf_test_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		      struct seg6_local_bpf_test *result);
+#ifdef CONFIG_BPF_SYSCALL
 int bpf_prog_test_run_seg6local(struct bpf_prog *prog,
 				const union bpf_attr *kattr,
 				union bpf_attr __user *uattr);
+#else
+/* net/bpf/test_run.c is built with the bpf() syscall only */
+static inline int bpf_prog_test_run_seg6local(struct bpf_prog *prog,
+					      const union bpf_attr *kattr,
+					      union bpf_attr __user *uattr)
+{
+	return -ENOTSUPP;
+}
+#endif
 int seg6_bpf_parse(const struct nlattr *attr, struct seg6_bpf_prog *bp,
 		   struct netlink_ext_ack *extack);
 int seg6_bpf_put(struct sk_buff *skb, const struct seg6_bpf_prog *bp);

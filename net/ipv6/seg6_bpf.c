@@ -25,6 +25,7 @@
 #include <linux/bpf.h>
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
+#include <linux/hash.h>
 #include <linux/netlink.h>
 #include <linux/nospec.h>
 #include <linux/seg6.h>
@@ -363,32 +364,34 @@ static const struct bpf_func_proto bpf_lwt_seg6_store_bytes_proto = {
 };
 
 /* Insert @len zero bytes at @off from the IPv6 header: the headers before
- * @off move towards the head, the payload stays in place.
+ * @off, and the MAC header before them, move towards the head; the payload
+ * stays in place.
  */
 static int seg6_bpf_grow(struct sk_buff *skb, u32 off, u32 len)
 {
 	int err;
 
-	err = skb_cow_head(skb, len);
+	err = skb_cow_head(skb, len + skb->mac_len);
 	if (err)
 		return err;
 	__skb_push(skb, len);
+	/* the MAC header first: moving the headers may overwrite it */
+	skb_reset_network_header(skb);
+	skb_mac_header_rebuild(skb);
 	memmove(skb->data, skb->data + len, off);
 	memset(skb->data + off, 0, len);
-	if (skb_mac_header_was_set(skb))
-		skb->mac_header -= len;
 	return 0;
 }
 
 /* Remove @len bytes at @off from the IPv6 header (all linear and writable:
- * they are inside the SRH).
+ * they are inside the SRH); the MAC header follows the IPv6 header.
  */
 static void seg6_bpf_shrink(struct sk_buff *skb, u32 off, u32 len)
 {
 	memmove(skb->data + len, skb->data, off);
 	__skb_pull(skb, len);
-	if (skb_mac_header_was_set(skb))
-		skb->mac_header += len;
+	skb_reset_network_header(skb);
+	skb_mac_header_rebuild(skb);
 }
 
 /**
@@ -493,8 +496,10 @@ BPF_CALL_3(bpf_lwt_seg6_adjust_srh, struct sk_buff *, skb, u32, offset,
 		return -EFAULT;
 	if (len < 0 && (s64)offset - len > end)
 		return -EFAULT;
-	/* hdrlen counts 8-octet units in 8 bits: do not grow past it. */
-	if (len > 0 && state->hdrlen + len > SEG6_BPF_MAX_HDRLEN)
+	/* hdrlen counts 8-octet units in 8 bits: do not grow past it, with
+	 * no sum that could wrap (len may be anything up to S32_MAX).
+	 */
+	if (len > 0 && len > SEG6_BPF_MAX_HDRLEN - state->hdrlen)
 		return -EINVAL;
 
 	if (len > 0)
@@ -695,22 +700,25 @@ static bool seg6_bpf_is_vrf_of(const struct net_device *dev, u32 table)
 	       l3mdev_fib_table_rcu(dev) == table;
 }
 
-/* The VRF device of @table: the one this CPU found last if it still is,
- * otherwise a walk of the netns' devices.  (The VRF driver's own map is
- * for process context and strict mode only.)
+/* The VRF device of @table: the one this CPU found last for the table if
+ * it still is, otherwise a walk of the netns' devices.  A router has few
+ * VRFs and thousands of devices, so this CPU remembers one VRF per slot of
+ * a small table of tables.  (The VRF driver's own map is for process
+ * context and strict mode only.)
  */
 static int seg6_bpf_vrf_of(struct sk_buff *skb,
 			   struct seg6_bpf_srh_state *state, u32 table)
 {
+	int *cached = &state->vrf_ifindex[hash_32(table, SEG6_BPF_VRF_BITS)];
 	struct net *net = dev_net(skb->dev);
 	struct net_device *dev;
 
-	dev = dev_get_by_index_rcu(net, state->vrf_ifindex);
+	dev = dev_get_by_index_rcu(net, *cached);
 	if (seg6_bpf_is_vrf_of(dev, table))
 		return dev->ifindex;
 	for_each_netdev_rcu(net, dev) {
 		if (seg6_bpf_is_vrf_of(dev, table)) {
-			state->vrf_ifindex = dev->ifindex;
+			*cached = dev->ifindex;
 			return dev->ifindex;
 		}
 	}
@@ -769,7 +777,8 @@ static int seg6_bpf_end_dx4(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 static int seg6_bpf_end_dt4(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
-	int vrf = seg6_bpf_vrf_of(skb, state, *(u32 *)param);
+	u32 table = *(u32 *)param;	/* once: the program may change it */
+	int vrf = seg6_bpf_vrf_of(skb, state, table);
 	int err;
 
 	if (vrf < 0)
@@ -777,7 +786,7 @@ static int seg6_bpf_end_dt4(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 	err = seg6_bpf_decap4(skb, state);
 	if (err)
 		return err;
-	nh->table = *(u32 *)param;
+	nh->table = table;
 	state->fwd.finish = seg6_bpf_finish4;
 	state->fwd.vrf = vrf;
 	return 0;
@@ -820,16 +829,31 @@ static int seg6_bpf_end_dx2(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 	return 0;
 }
 
+/* The SRH of End.B6 and End.B6.Encaps, copied before it is validated: the
+ * program's memory (a map value) may change while it is being used.
+ */
+static struct ipv6_sr_hdr *seg6_bpf_srh_param(struct seg6_bpf_srh_state *state,
+					      const void *param, u32 len)
+{
+	struct ipv6_sr_hdr *srh = (struct ipv6_sr_hdr *)state->srh_param;
+
+	if (len > sizeof(state->srh_param))
+		return NULL;
+	memcpy(srh, param, len);
+	return seg6_validate_srh(srh, len, false) ? srh : NULL;
+}
+
 static int seg6_bpf_end_b6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			   void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
+	struct ipv6_sr_hdr *srh = seg6_bpf_srh_param(state, param, len);
 	int err;
 
-	if (!seg6_validate_srh(param, len, false))
+	if (!srh)
 		return -EINVAL;
 	if (skb->protocol != htons(ETH_P_IPV6))
 		return -EBADMSG;
-	err = seg6_do_srh_inline(skb, param);
+	err = seg6_do_srh_inline(skb, srh);
 	if (err)
 		return err;
 	skb_set_transport_header(skb, sizeof(struct ipv6hdr));
@@ -842,13 +866,14 @@ static int seg6_bpf_end_b6_encap(struct sk_buff *skb,
 				 void *param, u32 len,
 				 struct seg6_bpf_nexthop *nh)
 {
+	struct ipv6_sr_hdr *srh = seg6_bpf_srh_param(state, param, len);
 	int err;
 
-	if (!seg6_validate_srh(param, len, false))
+	if (!srh)
 		return -EINVAL;
 	skb_reset_inner_headers(skb);
 	skb->encapsulation = 1;
-	err = seg6_do_srh_encap(skb, param, IPPROTO_IPV6);
+	err = seg6_do_srh_encap(skb, srh, IPPROTO_IPV6);
 	if (err)
 		return err;
 	skb_set_transport_header(skb, sizeof(struct ipv6hdr));

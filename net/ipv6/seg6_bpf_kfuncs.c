@@ -320,7 +320,10 @@ __bpf_kfunc int bpf_seg6_tlv_remove(struct __sk_buff *s, u32 offset)
 		return -EFAULT;
 	if (offset >= t.used || !seg6_tlv_boundary(skb, &t, offset))
 		return -EINVAL;
-	err = skb_cow_head(skb, 8);
+	/* room for the repad below, which must not fail once the TLV is
+	 * gone: growths move the MAC header too
+	 */
+	err = skb_cow_head(skb, 8 + skb->mac_len);
 	if (err)
 		return err;
 

@@ -30,6 +30,19 @@ enum seg6_test_mode {
 	MODE_DX4_THEN_OK,	/* End.DX4, then BPF_OK: dropped */
 	MODE_DX4_THEN_END_X,	/* End.DX4, then End.X (rc[1]) */
 	MODE_RECORD_DADDR,	/* the DA into @seen_daddr, BPF_OK */
+	MODE_GROW_72,		/* a 72-byte PadN, checked run after run */
+};
+
+/* What progs/test_seg6_bpf_edges.c's seg6_edge does with a packet. */
+enum seg6_edge_op {
+	EDGE_ADJUST,		/* bpf_lwt_seg6_adjust_srh() by @len */
+	EDGE_GROW_THEN_ADJUST,	/* by 8, then by @len */
+	EDGE_PADN,		/* a PadN TLV of @len bytes */
+};
+
+struct seg6_edge_arg {
+	__s32 len;
+	__u32 op;
 };
 
 /* What progs/test_seg6_bpf_tlv.c does with the next packet. */

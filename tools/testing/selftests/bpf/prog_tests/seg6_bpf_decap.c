@@ -9,7 +9,9 @@
  * sr routes 10.0.3.0/24 via 10.0.2.2 in its main table, and 10.99.0.0/24
  * via 10.0.2.2 only in table 200, which VRF device vrf200 owns.  src sends
  * an inner IPv4 packet, IPv6 packet or Ethernet frame behind an SRH
- * <fc00::b, fc00::ee>; what reaches d0 is captured and compared.
+ * <fc00::b, fc00::ee>; what reaches d0 is captured and compared.  For
+ * VRFs alternating among a router's worth of devices, sr also has 1000
+ * dummy devices and VRF vrf300, table 300, routing 10.98.0.0/24 only.
  */
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.skel.h"
@@ -23,6 +25,9 @@
 #define IN_VRF		"10.99.0.5"	/* routed only in VRF_TABLE */
 #define VIA_MAIN	"10.0.3.7"	/* routed in the main table */
 #define INNER_SRC	"10.99.1.1"
+#define VRF2_TABLE	300
+#define IN_VRF2		"10.98.0.5"	/* routed only in VRF2_TABLE */
+#define DUMMIES		1000
 
 #define GOT	3000	/* ms to wait for a packet that must arrive */
 #define NONE	1000	/* ms to wait for a packet that must not */
@@ -135,6 +140,42 @@ static void check_forwarded4(const char *buf, ssize_t n, const char *dst)
 	inet_pton(AF_INET, dst, &want);
 	ASSERT_EQ(ip->daddr, want.s_addr, "inner daddr kept");
 	ASSERT_EQ(ip->ttl, 63, "forwarded once");
+}
+
+/* End.DT4 to two VRFs in turn, the second created after 1000 devices. */
+static void test_end_dt4_two_vrfs(struct env *env)
+{
+	char batch[] = "/tmp/seg6_dummiesXXXXXX", buf[512];
+	int fd, i, got = 0;
+	FILE *f;
+
+	fd = mkstemp(batch);
+	if (!ASSERT_GE(fd, 0, "mkstemp"))
+		return;
+	f = fdopen(fd, "w");
+	for (i = 0; f && i < DUMMIES; i++)
+		fprintf(f, "link add seg6dum%d type dummy\n", i);
+	if (!ASSERT_OK_PTR(f, "fdopen") || !ASSERT_OK(fclose(f), "batch"))
+		goto out;
+	SYS(out, "ip -n " NS_SR " -batch %s", batch);
+	SYS(out, "ip -n " NS_SR " link add vrf300 type vrf table %d", VRF2_TABLE);
+	SYS(out, "ip -n " NS_SR " link set vrf300 up");
+	SYS(out, "ip -n " NS_SR " route add 10.98.0.0/24 via 10.0.2.2 dev r1 table %d",
+	    VRF2_TABLE);
+	for (i = 0; i < 200; i++) {
+		bool second = i % 2;
+		ssize_t n;
+
+		env->skel->bss->table = second ? VRF2_TABLE : VRF_TABLE;
+		n = through4(env, MODE_END_DT4, second ? IN_VRF2 : IN_VRF, buf, sizeof(buf), GOT);
+		if (!ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.DT4"))
+			break;
+		check_forwarded4(buf, n, second ? IN_VRF2 : IN_VRF);
+		got += n > 0;
+	}
+	ASSERT_EQ(got, 200, "packets through both VRFs");
+out:
+	unlink(batch);
 }
 
 static void test_end_dx4(struct env *env)
@@ -290,6 +331,8 @@ void test_seg6_bpf_decap(void)
 		test_end_dx4(&env);
 	if (test__start_subtest("end_dt4"))
 		test_end_dt4(&env);
+	if (test__start_subtest("end_dt4_two_vrfs"))
+		test_end_dt4_two_vrfs(&env);
 	if (test__start_subtest("end_dt46"))
 		test_end_dt46(&env);
 	if (test__start_subtest("end_dx2"))

@@ -4,7 +4,8 @@
  * ipv6.disable=1: no netns has IPv6 routing state (tables, the null
  * entry), which actions and bpf_seg6_ecmp_nexthops() need.  The test run
  * refuses the program type instead of running it.  Booted for this by
- * harness/tests/no_ipv6.sh; on a kernel with IPv6, the test fails.
+ * harness/tests/no_ipv6.sh; on a kernel with IPv6 it skips (which
+ * harness/vm/test-progs.sh counts as a failure).
  */
 #include <unistd.h>
 #include "seg6_bpf_helpers.h"
@@ -31,8 +32,11 @@ void test_seg6_bpf_no_ipv6(void)
 	struct test_seg6_bpf *skel;
 	int i;
 
-	if (!ASSERT_ERR(access("/proc/sys/net/ipv6", F_OK), "booted with ipv6.disable=1"))
+	if (!access("/proc/sys/net/ipv6", F_OK)) {
+		printf("%s: IPv6 is enabled; boot with ipv6.disable=1\n", __func__);
+		test__skip();
 		return;
+	}
 	skel = test_seg6_bpf__open_and_load();
 	if (!ASSERT_OK_PTR(skel, "End.BPF programs load"))
 		return;

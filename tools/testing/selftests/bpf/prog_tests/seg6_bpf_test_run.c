@@ -4,6 +4,9 @@
  * for every helper and action, the data path's drops before the program,
  * argument checks, repeat/duration, and a seeded fuzz of SRv6 packets.
  */
+#define _GNU_SOURCE	/* sched_setaffinity */
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.skel.h"
@@ -19,7 +22,8 @@ struct run {
 	__u32 out_len;
 };
 
-static int test_run(int prog_fd, const void *pkt, size_t len, struct run *r)
+static int test_run_repeat(int prog_fd, const void *pkt, size_t len,
+			   __u32 repeat, struct run *r)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		    .data_in = pkt,
@@ -28,6 +32,7 @@ static int test_run(int prog_fd, const void *pkt, size_t len, struct run *r)
 		    .data_size_out = sizeof(r->out),
 		    .ctx_out = &r->res,
 		    .ctx_size_out = sizeof(r->res),
+		    .repeat = repeat,
 	);
 	int err;
 
@@ -36,6 +41,11 @@ static int test_run(int prog_fd, const void *pkt, size_t len, struct run *r)
 	r->retval = opts.retval;
 	r->out_len = opts.data_size_out;
 	return err;
+}
+
+static int test_run(int prog_fd, const void *pkt, size_t len, struct run *r)
+{
+	return test_run_repeat(prog_fd, pkt, len, 1, r);
 }
 
 /* UDP behind <fc00::b, FINAL>, as the data path tests send it. */
@@ -428,6 +438,109 @@ static void test_repeat(struct test_seg6_bpf *skel, int fd)
 	printf("bench: End.BPF no-op under test_run: %u ns/run\n", opts.duration);
 }
 
+/* Each of many runs starts from data_in with the same skb: a growth past
+ * the headroom does not compound run after run, and mark and priority the
+ * program set do not carry over.
+ */
+static void test_repeat_growth(struct test_seg6_bpf *skel, int fd)
+{
+	char pkt[512], out[512];
+
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 100000);
+
+	opts.data_size_in = srv6_udp(pkt, 14);
+	skel->bss->mode = MODE_GROW_72;
+	skel->bss->runs = 0;
+	skel->bss->runs_differing = 0;
+	skel->bss->grown_len = 0;
+	if (!ASSERT_OK(bpf_prog_test_run_opts(fd, &opts), "test_run"))
+		return;
+	ASSERT_EQ(opts.retval, BPF_OK, "verdict");
+	ASSERT_EQ(skel->bss->runs, 100000, "runs");
+	ASSERT_EQ(skel->bss->runs_differing, 0, "runs that differ from the first");
+	ASSERT_EQ(skel->bss->grown_len, opts.data_size_in + 72, "length in the program");
+	ASSERT_EQ(opts.data_size_out, opts.data_size_in + 72, "data_out length");
+	ASSERT_EQ(srh_of(out)->hdrlen, 4 + 9, "SRH grown by 72 bytes");
+	printf("bench: End.BPF +72 B SRH under test_run: %u ns/run\n", opts.duration);
+}
+
+struct flipper {
+	volatile __u8 *hdrlen;
+	volatile bool stop;
+};
+
+/* Flip the SRH length of End.B6.Encaps' parameter between the 40 bytes
+ * it has and the longest one, from another CPU.
+ */
+static void *flip_hdrlen(void *arg)
+{
+	struct flipper *f = arg;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(1, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	while (!f->stop)
+		*f->hdrlen = *f->hdrlen == 4 ? 255 : 4;
+	return NULL;
+}
+
+/* End.B6.Encaps of an SRH in a map value (the program's .bss) that another
+ * CPU keeps rewriting: the action validates and inserts one copy, so the
+ * packet gets the 40-byte SRH, or the action fails; never an SRH longer
+ * than what was validated.
+ */
+static void test_b6_param_race(struct test_seg6_bpf *skel, int fd)
+{
+	struct ipv6_sr_hdr *b6 = (void *)skel->bss->b6_srh;
+	struct flipper f = { .hdrlen = &b6->hdrlen };
+	long inserted = 0, refused = 0, wrong = 0;
+	cpu_set_t cpus, set;
+	char pkt[512];
+	size_t len = srv6_udp(pkt, 15);
+	pthread_t t;
+	struct run r;
+	int i;
+
+	if (!ASSERT_GE(sysconf(_SC_NPROCESSORS_ONLN), 2, "2 CPUs online (this test needs SMP)"))
+		return;
+	memset(b6, 0, sizeof(skel->bss->b6_srh));
+	b6->hdrlen = 4;
+	b6->type = IPV6_SRCRT_TYPE_4;
+	b6->segments_left = 1;
+	b6->first_segment = 1;
+	seg6_addr(&b6->segments[0], "fc00::ff");
+	seg6_addr(&b6->segments[1], FINAL);
+	skel->bss->mode = MODE_END_B6_ENCAP;
+	sched_getaffinity(0, sizeof(cpus), &cpus);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	if (!ASSERT_OK(pthread_create(&t, NULL, flip_hdrlen, &f), "flipper"))
+		goto out;
+	for (i = 0; i < 20000; i++) {
+		if (test_run(fd, pkt, len, &r)) {
+			wrong++;
+			break;
+		}
+		if (skel->bss->rc[0] == 0 && r.out_len == len + 40 + 40)
+			inserted++;
+		else if (skel->bss->rc[0] == -EINVAL && r.retval == BPF_DROP)
+			refused++;
+		else if (!wrong++)
+			printf("run %d: action %ld, %u bytes out\n", i, skel->bss->rc[0], r.out_len);
+	}
+	f.stop = true;
+	pthread_join(t, NULL);
+out:
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+	printf("churn: End.B6.Encaps: %ld inserted, %ld refused, %ld wrong\n",
+	       inserted, refused, wrong);
+	ASSERT_EQ(wrong, 0, "SRHs other than the one validated");
+	ASSERT_GT(inserted, 0, "some runs saw the valid SRH");
+}
+
 /* Independent check of an SRH (RFC 8754 2, 2.1) at @off in @pkt. */
 static bool srh_valid(const __u8 *pkt, __u32 len, __u32 off)
 {
@@ -537,7 +650,7 @@ static void test_fuzz(void)
 	__u32 runs = 0, ok = 0, drop = 0, redirect = 0;
 	struct timespec start, now;
 	__u8 pkt[512];
-	struct run r;
+	struct run r, again;
 	int fd;
 
 	if (!ASSERT_OK_PTR(skel, "skel"))
@@ -563,6 +676,15 @@ static void test_fuzz(void)
 		if (err) {
 			ASSERT_OK(err, "test_run");
 			break;
+		}
+		/* one packet in 16 again, repeated: the last run is the first */
+		if (!rnd(16)) {
+			err = test_run_repeat(fd, pkt, len, 2 + rnd(3), &again);
+			if (err || again.retval != r.retval || again.out_len != r.out_len ||
+			    memcmp(again.out, r.out, r.out_len)) {
+				ASSERT_FAIL("run %u (seed %u): repeated run differs", runs, seed);
+				break;
+			}
 		}
 		if (r.retval == BPF_DROP) {
 			drop++;
@@ -613,6 +735,10 @@ void test_seg6_bpf_test_run(void)
 		test_bad_args(fd);
 	if (test__start_subtest("repeat"))
 		test_repeat(skel, fd);
+	if (test__start_subtest("repeat_growth"))
+		test_repeat_growth(skel, fd);
+	if (test__start_subtest("b6_param_race"))
+		test_b6_param_race(skel, fd);
 	if (test__start_subtest("fuzz"))
 		test_fuzz();
 	test_seg6_bpf__destroy(skel);

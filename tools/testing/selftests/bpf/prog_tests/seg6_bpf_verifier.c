@@ -274,6 +274,52 @@ static const struct run_row run_rows[] = {
 			BPF_EXIT_INSN(),
 		}, -EINVAL,
 	},
+	/* lengths at the ends of their 32-bit range: no sum may wrap */
+	{
+		"adjust_srh_int_max", false, {
+			BPF_MOV64_IMM(BPF_REG_2, SRH + 40),
+			BPF_MOV64_IMM(BPF_REG_3, INT_MAX),
+			CALL(lwt_seg6_adjust_srh),
+			BPF_EXIT_INSN(),
+		}, -EINVAL,
+	},
+	{
+		"adjust_srh_int_min", false, {
+			BPF_MOV64_IMM(BPF_REG_2, SRH + 40),
+			BPF_MOV64_IMM(BPF_REG_3, INT_MIN),
+			CALL(lwt_seg6_adjust_srh),
+			BPF_EXIT_INSN(),
+		}, -EFAULT,
+	},
+	{
+		/* a TLV area of 8 bytes, and one more */
+		"adjust_srh_area_plus_one", false, {
+			BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			BPF_MOV64_IMM(BPF_REG_2, SRH + 40),
+			BPF_MOV64_IMM(BPF_REG_3, 8),
+			CALL(lwt_seg6_adjust_srh),
+			BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 4),
+			BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			BPF_MOV64_IMM(BPF_REG_2, SRH + 40),
+			BPF_MOV64_IMM(BPF_REG_3, -9),
+			CALL(lwt_seg6_adjust_srh),
+			BPF_EXIT_INSN(),
+		}, -EFAULT,
+	},
+	{
+		"adjust_srh_int_max_after_grow", false, {
+			BPF_MOV64_REG(BPF_REG_6, BPF_REG_1),
+			BPF_MOV64_IMM(BPF_REG_2, SRH + 40),
+			BPF_MOV64_IMM(BPF_REG_3, 8),
+			CALL(lwt_seg6_adjust_srh),
+			BPF_JMP_IMM(BPF_JNE, BPF_REG_0, 0, 4),
+			BPF_MOV64_REG(BPF_REG_1, BPF_REG_6),
+			BPF_MOV64_IMM(BPF_REG_2, SRH + 40),
+			BPF_MOV64_IMM(BPF_REG_3, INT_MAX),
+			CALL(lwt_seg6_adjust_srh),
+			BPF_EXIT_INSN(),
+		}, -EINVAL,
+	},
 	{
 		"action_unknown", true, {
 			BPF_MOV64_IMM(BPF_REG_2, 99),

@@ -31,6 +31,9 @@ struct in6_addr seen_daddr;
 __u32 nh4;	/* network byte order */
 __u32 table;
 __u32 oif;
+/* MODE_GROW_72: runs that saw another packet or metadata than the first */
+int runs_differing;
+__u32 grown_len;
 /* SRH of End.B6 / End.B6.Encaps: two segments, filled by user space. */
 __u8 b6_srh[40];
 
@@ -79,6 +82,28 @@ static __always_inline int every_helper(struct __sk_buff *skb)
 		return BPF_DROP;
 	}
 	return BPF_REDIRECT;
+}
+
+/* Grow the SRH by a 72-byte PadN, more than test_run's headroom, and check
+ * that each run sees what the first saw: no mark nor priority of the run
+ * before, a growth that succeeds, the same length after it.
+ */
+static __always_inline int grow_72(struct __sk_buff *skb)
+{
+	__u8 padn[2] = { 4, 70 };
+	int off = tlv_start(skb);
+
+	if (off < 0)
+		return BPF_DROP;
+	if (skb->mark || skb->priority ||
+	    bpf_lwt_seg6_adjust_srh(skb, off, 72) ||
+	    bpf_lwt_seg6_store_bytes(skb, off, padn, 2) ||
+	    (grown_len && skb->len != grown_len))
+		runs_differing++;
+	grown_len = skb->len;
+	skb->mark = 1;
+	skb->priority = 1;
+	return BPF_OK;
 }
 
 SEC("lwt_seg6local")
@@ -181,6 +206,8 @@ int seg6_test(struct __sk_buff *skb)
 	case MODE_RECORD_DADDR:
 		bpf_skb_load_bytes(skb, 24, &seen_daddr, sizeof(seen_daddr));
 		return BPF_OK;
+	case MODE_GROW_72:
+		return grow_72(skb);
 	case MODE_TIMESTAMPS:
 		rx_tstamp = skb->tstamp;
 		tai_ns = bpf_ktime_get_tai_ns();

@@ -3,7 +3,9 @@
  * End.BPF program driven by the packet itself, for the test_run fuzz of
  * prog_tests/seg6_bpf_test_run.c: the last 8 bytes of each packet choose
  * the arguments of the three seg6 helpers and the End.BPF kfuncs, and the
- * verdict, so random packets also mean random (often invalid) calls.
+ * verdict, so random packets also mean random (often invalid) calls:
+ * SRH adjustments of any length (S32_MIN to S32_MAX, after a growth too)
+ * and TLVs longer than the headroom among them.
  */
 #include <linux/bpf.h>
 #include <linux/in6.h>
@@ -18,7 +20,9 @@ int seg6_fuzz(struct __sk_buff *skb)
 {
 	__u8 arg[8] = {};
 	__u8 buf[40] = {};
+	__u8 big[130] = {};
 	__u32 action;
+	__s32 len;
 	int i;
 
 	if (skb->len >= 8 && bpf_skb_load_bytes(skb, skb->len - 8, arg, 8))
@@ -29,8 +33,14 @@ int seg6_fuzz(struct __sk_buff *skb)
 	for (i = 0; i < sizeof(buf); i++)
 		buf[i] ^= arg[0];
 
-	if (arg[6] & 1)
-		bpf_lwt_seg6_adjust_srh(skb, 40 + arg[0], (__s8)arg[1]);
+	if (arg[6] & 1) {
+		/* a small length, or one of any size on 32 bits */
+		len = arg[7] & 16 ? (__s32)((__u32)arg[1] << 24 | arg[3] << 8 | arg[0])
+				  : (__s8)arg[1];
+		if (arg[7] & 32)
+			bpf_lwt_seg6_adjust_srh(skb, 40 + arg[0], 8);
+		bpf_lwt_seg6_adjust_srh(skb, 40 + arg[0], len);
+	}
 	if (arg[6] & 2)
 		bpf_lwt_seg6_store_bytes(skb, 40 + arg[2], buf, (arg[3] & 7) + 1);
 	if (arg[6] & 4) {
@@ -54,6 +64,12 @@ int seg6_fuzz(struct __sk_buff *skb)
 			buf[1] = arg[3] & 15;
 		bpf_seg6_tlv_insert(skb, arg[7] & 8 ? 0 : 40 + arg[2], buf,
 				    (arg[3] & 15) + 2);
+	}
+	if (arg[7] & 64) {
+		/* a well-formed TLV of 2 to 129 octets: more than the headroom */
+		big[0] = 124;
+		big[1] = arg[3] & 127;
+		bpf_seg6_tlv_insert(skb, 0, big, (arg[3] & 127) + 2);
 	}
 	if (arg[6] & 32)
 		bpf_seg6_tlv_remove(skb, 40 + arg[2]);
