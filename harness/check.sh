@@ -23,6 +23,11 @@ SPLATS='BUG:|WARNING:|Oops|KASAN|kmemleak: [0-9]+ new|unreferenced object|UBSAN|
 FILTER=${T:-*}
 PROG_TEST_TIMEOUT=300
 DEFAULT_TIMEOUT=120
+# A debug kernel (KASAN, lockdep) under TCG runs several times slower:
+# every limit is multiplied by TIMEOUT_SCALE (4 with DEBUG=1).
+if [ -z "${TIMEOUT_SCALE:-}" ]; then
+	case "$BUILD" in *-debug) TIMEOUT_SCALE=4 ;; *) TIMEOUT_SCALE=1 ;; esac
+fi
 
 # The kernel command line a test script's VM appends ("" for the shared VM).
 append_of() { sed -n 's/^# append: //p' "$1" | head -n1; }
@@ -49,7 +54,7 @@ manifest() {
 		[[ $name == $FILTER ]] || continue
 		[ "$(append_of "$f")" = "$1" ] || continue
 		tmo=$(sed -n 's/^# timeout: \([0-9]\+\)$/\1/p' "$f" | head -n1)
-		printf '%s\t%s\tbash %s\n' "$name" "${tmo:-$DEFAULT_TIMEOUT}" "$f"
+		printf '%s\t%s\tbash %s\n' "$name" $(( ${tmo:-$DEFAULT_TIMEOUT} * TIMEOUT_SCALE )) "$f"
 	done
 	[ -z "$1" ] || return 0
 	claimed=$(sed -n 's/^# prog_test: //p' "$ROOT"/harness/tests/*.sh)
@@ -57,7 +62,7 @@ manifest() {
 		# shellcheck disable=SC2053
 		[[ $name == $FILTER ]] || continue
 		grep -qxF "$name" <<< "$claimed" && continue
-		printf '%s\t%s\t%s %s %s\n' "$name" "$PROG_TEST_TIMEOUT" \
+		printf '%s\t%s\t%s %s %s\n' "$name" $(( PROG_TEST_TIMEOUT * TIMEOUT_SCALE )) \
 			"$ROOT/harness/vm/test-progs.sh" "$ST" "$name"
 	done
 }
