@@ -296,15 +296,7 @@ static void test_end_dt6(struct env *env)
  */
 static void set_b6_srh(struct env *env)
 {
-	struct ipv6_sr_hdr *srh = (void *)env->skel->bss->b6_srh;
-
-	memset(srh, 0, 40);
-	srh->hdrlen = 4;
-	srh->type = IPV6_SRCRT_TYPE_4;
-	srh->segments_left = 1;
-	srh->first_segment = 1;
-	seg6_addr(&srh->segments[0], "fc00::ff");
-	seg6_addr(&srh->segments[1], IN_MAIN);
+	seg6_b6_srh(env->skel->bss->b6_srh, IN_MAIN);
 }
 
 static void test_end_b6(struct env *env)

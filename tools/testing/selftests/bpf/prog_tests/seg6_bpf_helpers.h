@@ -234,6 +234,22 @@ static inline size_t seg6_build(void *buf, const char *src, const char * const *
 	return sizeof(*ip6) + srh_len + inner_len;
 }
 
+/* In @buf, the 40-byte SRH <fc00::ff, @last> of End.B6 and End.B6.Encaps
+ * (first segment active).
+ */
+static inline void seg6_b6_srh(void *buf, const char *last)
+{
+	struct ipv6_sr_hdr *srh = buf;
+
+	memset(srh, 0, sizeof(*srh) + 2 * sizeof(struct in6_addr));
+	srh->hdrlen = 4;
+	srh->type = IPV6_SRCRT_TYPE_4;
+	srh->segments_left = 1;
+	srh->first_segment = 1;
+	seg6_addr(&srh->segments[0], "fc00::ff");
+	seg6_addr(&srh->segments[1], last);
+}
+
 /* UDP header + marked payload carrying @seq (checksum left 0: nobody
  * delivers it to a socket; captures match on the payload).
  */

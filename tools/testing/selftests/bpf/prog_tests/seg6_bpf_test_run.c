@@ -191,13 +191,7 @@ static void test_actions(struct test_seg6_bpf *skel, int fd)
 
 	/* End.B6.Encaps: outer IPv6 + the given SRH, then the packet */
 	len = srv6_udp(pkt, 5);
-	memset(b6, 0, sizeof(skel->bss->b6_srh));
-	b6->hdrlen = 4;
-	b6->type = IPV6_SRCRT_TYPE_4;
-	b6->segments_left = 1;
-	b6->first_segment = 1;
-	seg6_addr(&b6->segments[0], "fc00::ff");
-	seg6_addr(&b6->segments[1], FINAL);
+	seg6_b6_srh(b6, FINAL);
 	skel->bss->mode = MODE_END_B6_ENCAP;
 	ASSERT_OK(test_run(fd, pkt, len, &r), "test_run");
 	ASSERT_EQ(skel->bss->rc[0], 0, "action");
@@ -505,13 +499,7 @@ static void test_b6_param_race(struct test_seg6_bpf *skel, int fd)
 
 	if (!ASSERT_GE(sysconf(_SC_NPROCESSORS_ONLN), 2, "2 CPUs online (this test needs SMP)"))
 		return;
-	memset(b6, 0, sizeof(skel->bss->b6_srh));
-	b6->hdrlen = 4;
-	b6->type = IPV6_SRCRT_TYPE_4;
-	b6->segments_left = 1;
-	b6->first_segment = 1;
-	seg6_addr(&b6->segments[0], "fc00::ff");
-	seg6_addr(&b6->segments[1], FINAL);
+	seg6_b6_srh(b6, FINAL);
 	skel->bss->mode = MODE_END_B6_ENCAP;
 	sched_getaffinity(0, sizeof(cpus), &cpus);
 	CPU_ZERO(&set);
