@@ -7,6 +7,9 @@
 #define _GNU_SOURCE	/* sched_setaffinity */
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.skel.h"
@@ -459,6 +462,56 @@ static void test_repeat_growth(struct test_seg6_bpf *skel, int fd)
 	printf("bench: End.BPF +72 B SRH under test_run: %u ns/run\n", opts.duration);
 }
 
+static pid_t rcu_runner;
+
+static void kill_rcu_runner(int sig)
+{
+	kill(rcu_runner, SIGKILL);
+}
+
+/* A run of repeat = UINT_MAX in a child lets grace periods end: deleting
+ * a netdev, which waits for them, completes while the child still runs.
+ * Had the run held the RCU read side throughout (on a preemptible kernel:
+ * kernel_identity checks that this is one), the deletion would wait until
+ * the alarm killed the child.
+ */
+static void test_repeat_rcu(struct test_seg6_bpf *skel, int fd)
+{
+	sighandler_t old = signal(SIGALRM, kill_rcu_runner);
+	bool reaped = false;
+	char pkt[512];
+	int i, status;
+
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .repeat = UINT_MAX);
+
+	opts.data_size_in = srv6_udp(pkt, 16);
+	skel->bss->mode = MODE_OK;
+	skel->bss->runs = 0;
+	SYS_NOFAIL("ip link del seg6rcu0 2>/dev/null");
+	rcu_runner = fork();
+	if (!ASSERT_GE(rcu_runner, 0, "fork"))
+		goto out;
+	if (!rcu_runner)
+		_exit(bpf_prog_test_run_opts(fd, &opts) == -EINTR ? 0 : 1);
+	for (i = 0; i < 1000 && skel->bss->runs < 1000; i++)
+		usleep(10000);
+	if (!ASSERT_GE(skel->bss->runs, 1000, "the child runs the program"))
+		goto stop;
+	SYS(stop, "ip link add seg6rcu0 type dummy");
+	alarm(60);
+	SYS_NOFAIL("ip link del seg6rcu0");
+	alarm(0);
+	reaped = waitpid(rcu_runner, &status, WNOHANG) == rcu_runner;
+	ASSERT_FALSE(reaped, "grace periods ended while the run went on");
+stop:
+	if (!reaped) {
+		kill(rcu_runner, SIGKILL);
+		waitpid(rcu_runner, &status, 0);
+	}
+out:
+	signal(SIGALRM, old);
+}
+
 struct flipper {
 	volatile __u8 *hdrlen;
 	volatile bool stop;
@@ -725,6 +778,8 @@ void test_seg6_bpf_test_run(void)
 		test_repeat(skel, fd);
 	if (test__start_subtest("repeat_growth"))
 		test_repeat_growth(skel, fd);
+	if (test__start_subtest("repeat_rcu"))
+		test_repeat_rcu(skel, fd);
 	if (test__start_subtest("b6_param_race"))
 		test_b6_param_race(skel, fd);
 	if (test__start_subtest("fuzz"))
