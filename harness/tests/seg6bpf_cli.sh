@@ -4,7 +4,8 @@
 #
 # samples/bpf/seg6bpf on a live SID: bad usage exits 2 with the usage text,
 # refusals exit 1 with the kernel's (or libbpf's) reason and leave nothing
-# behind, attach/show/replace/detach drive real traffic, and a program
+# behind, attach/show/replace/detach drive real traffic, pins are removed
+# only when they are the route's own, and a program
 # attached by iproute2 and by seg6bpf behaves and shows the same.
 #
 #   src (fd01::1) --- sr (SID fc00::a) --- dst (fc00::d1)
@@ -15,6 +16,7 @@
 set -u
 BIN=$SEG6_ST/samples/seg6bpf
 OBJ=$SEG6_ST/seg6_bpf_iproute2.bpf.o
+OAMP=$SEG6_ST/samples/srv6_oamp.bpf.o	# a program with maps and globals
 SID=fc00::a
 # `ip netns exec` mounts a fresh /sys, hiding /sys/fs/bpf: pin elsewhere
 BPFFS=$(mktemp -d)
@@ -143,11 +145,87 @@ else bad "show: no run count with bpf_stats"; fi
 expect_exit 1 "a route for this SID already exists" -- \
 	attach $SID dev r0 obj "$OBJ" prog end_drop
 expect_ping pass "duplicate attach left the first program"
-expect_exit 0 '^$' -- replace $SID dev r0 obj "$OBJ" prog end_drop
+expect_exit 0 '^$' -- replace $SID dev r0 obj "$OBJ" prog end_drop pin "$PIN"
 expect_ping drop "seg6bpf replace end_drop"
+# pinned_id PATH: the id of the program pinned at PATH; route_id: the id
+# of the program the route runs
+pinned_id() { sr /usr/bin/python3 "$SEG6_ROOT/harness/tests/pinned_id.py" "$1" 2>/dev/null; }
+route_id() { sr "$BIN" show $SID | sed -n 's/.* prog id \([0-9]*\) .*/\1/p'; }
+if [ -n "$(route_id)" ] && [ "$(pinned_id "$PIN/prog")" = "$(route_id)" ] && [ ! -e "${PIN}_new" ]; then
+	ok "replace moved the pins to the new program ($(route_id))"
+else
+	bad "pins after replace: $PIN/prog is $(pinned_id "$PIN/prog"), the route runs $(route_id); $(ls -d "$PIN"* 2>&1)"
+fi
+
+# detach and replace with pin DIR change nothing unless DIR holds exactly
+# this route's program and its maps
+route_kept() {
+	if [ -n "$(ip -n t_sr -6 route show $SID)" ]; then ok "route kept: $1"
+	else bad "route gone: $1"; fi
+}
+VICTIM=$(mktemp -d)
+echo data > "$VICTIM/keep"
+expect_exit 1 "pin $VICTIM: not on a bpffs; nothing changed" -- \
+	detach $SID dev r0 pin "$VICTIM"
+[ -f "$VICTIM/keep" ] && ok "a directory off bpffs keeps its files" || bad "$VICTIM/keep deleted"
+route_kept "detach with a directory off bpffs"
+expect_exit 1 "pin $VICTIM: not on a bpffs; nothing changed" -- \
+	replace $SID dev r0 obj "$OBJ" prog end_pass pin "$VICTIM"
+[ -f "$VICTIM/keep" ] && ok "replace keeps it too" || bad "$VICTIM/keep deleted by replace"
+rm -rf "$VICTIM"
+expect_ping drop "refused replace left end_drop"
+expect_exit 1 "is not a pinned program; nothing changed" -- detach $SID dev r0 pin "$BPFFS"
+[ -e "$PIN/prog" ] && ok "the bpffs root keeps its pins" || bad "pins under $BPFFS deleted"
+mkdir "$PIN/other-tool"
+expect_exit 1 "$PIN/other-tool is not a map of the program; nothing changed" -- \
+	detach $SID dev r0 pin "$PIN"
+[ -d "$PIN/other-tool" ] && [ -e "$PIN/prog" ] && ok "a foreign entry refuses the detach, nothing removed" ||
+	bad "pins removed despite a foreign entry"
+route_kept "detach with a foreign entry in DIR"
+rmdir "$PIN/other-tool"
+expect_exit 0 '^$' -- attach fc00::b dev r0 obj "$OBJ" prog end_pass pin "$BPFFS/b"
+expect_exit 1 "$BPFFS/b/prog is program [0-9]+, not the route's [0-9]+; nothing changed" -- \
+	detach $SID dev r0 pin "$BPFFS/b"
+mv "$BPFFS/b/prog" "$PIN/b-prog"
+expect_exit 1 "$PIN/b-prog is not a map of the program" -- detach $SID dev r0 pin "$PIN"
+mv "$PIN/b-prog" "$BPFFS/b/prog"
+route_kept "detach with another route's pins"
+expect_exit 0 '^$' -- detach fc00::b dev r0 pin "$BPFFS/b"
+[ ! -e "$BPFFS/b" ] && ok "fc00::b's pins removed" || bad "fc00::b's pins left"
+
 expect_exit 0 '^$' -- detach $SID dev r0 pin "$PIN"
 [ ! -e "$PIN" ] && ok "pins removed" || bad "pins left"
+[ -z "$(ls -A "$BPFFS")" ] && ok "nothing else on the bpffs" || bad "left on bpffs: $(ls -A "$BPFFS")"
 no_route "after detach"
+
+# a program with maps: the ones it uses are pinned (names without dots),
+# moved by replace, and removed by detach; another route's map is not ours
+expect_exit 0 '^$' -- attach $SID dev r0 obj "$OAMP" prog srv6_oamp pin "$PIN"
+pins=$(ls "$PIN" | tr '\n' ' ')
+echo "# pinned: $pins"
+if grep -qw prog <<<"$pins" && grep -qw oamp_stats <<<"$pins"; then
+	ok "program and its maps pinned ($pins)"
+else
+	bad "pins of srv6_oamp: $pins"
+fi
+expect_exit 0 '^$' -- replace $SID dev r0 obj "$OAMP" prog srv6_oamp pin "$PIN"
+[ "$(pinned_id "$PIN/prog")" = "$(route_id)" ] && [ "$(ls "$PIN" | tr '\n' ' ')" = "$pins" ] &&
+	ok "replace moved every pin to the new program" || bad "pins after replace: $(ls "$PIN")"
+expect_exit 0 '^$' -- attach fc00::b dev r0 obj "$OAMP" prog srv6_oamp pin "$BPFFS/b"
+mv "$BPFFS/b/oamp_stats" "$PIN/b_stats"
+expect_exit 1 "$PIN/b_stats is not a map of the program" -- detach $SID dev r0 pin "$PIN"
+mv "$PIN/b_stats" "$BPFFS/b/oamp_stats"
+route_kept "detach with another route's map in DIR"
+expect_exit 0 '^$' -- detach fc00::b dev r0 pin "$BPFFS/b"
+expect_exit 0 '^$' -- detach $SID dev r0 pin "$PIN"
+[ -z "$(ls -A "$BPFFS")" ] && ok "every pin removed" || bad "left on bpffs: $(ls -A "$BPFFS")"
+no_route "after detaching srv6_oamp"
+# globals: libbpf's map "test_seg.bss" is pinned as test_seg_bss
+expect_exit 0 '^$' -- attach $SID dev r0 obj "$SEG6_ST/test_seg6_bpf.bpf.o" prog seg6_test pin "$PIN"
+bss=$(ls "$PIN" | grep '_bss$')
+[ -n "$bss" ] && ok "the map of the program's globals pinned as $bss" || bad "globals not pinned: $(ls "$PIN")"
+expect_exit 0 '^$' -- detach $SID dev r0 pin "$PIN"
+[ -z "$(ls -A "$BPFFS")" ] && ok "its pins removed" || bad "left on bpffs: $(ls -A "$BPFFS")"
 
 # iproute2 and seg6bpf: the same program, the same behaviour and tag
 sr ip -6 route add $SID encap seg6local action End.BPF endpoint obj "$OBJ" \

@@ -7,9 +7,11 @@
  * is printed as given), 2 on bad usage.  A failed attach or replace leaves
  * nothing behind: pins it made are removed again.
  */
+#define _GNU_SOURCE	/* renameat2 */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <stdarg.h>
@@ -18,11 +20,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #define EXIT_USAGE 2
+#define MAX_MAPS 64
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
 
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -37,8 +45,11 @@ static const char *usage_text =
 	"SID is an IPv6 address with an optional /prefix length (default /128).\n"
 	"NAME is the program's function or section name in FILE; a section that\n"
 	"names no program type (as with iproute2) is loaded as lwt_seg6local.\n"
-	"pin DIR pins the program (DIR/prog) and its maps (DIR/<map>) on a bpffs;\n"
-	"detach with pin DIR removes them.  count keeps per-route counters.\n";
+	"pin DIR pins the program (DIR/prog) and the maps it uses (DIR/<map>) in a\n"
+	"new directory on a bpffs.  replace with pin DIR moves the pins to the new\n"
+	"program; detach with pin DIR removes them.  Both first check that DIR\n"
+	"holds exactly the route's program and its maps, and change nothing if\n"
+	"not.  count keeps per-route counters.\n";
 
 struct cmd {
 	const char *verb;
@@ -183,35 +194,234 @@ static struct bpf_program *find_prog(struct bpf_object *obj, const char *name)
 	return NULL;
 }
 
+/* The ids of the maps program @prog_fd uses; their number, or -1. */
+static int prog_map_ids(int prog_fd, __u32 *ids)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	info.nr_map_ids = MAX_MAPS;
+	info.map_ids = (__u64)(unsigned long)ids;
+	if (bpf_prog_get_info_by_fd(prog_fd, &info, &len))
+		return -1;
+	return info.nr_map_ids > MAX_MAPS ? -1 : (int)info.nr_map_ids;
+}
+
+static bool id_in(__u32 id, const __u32 *ids, int n)
+{
+	while (n-- > 0)
+		if (ids[n] == id)
+			return true;
+	return false;
+}
+
+static __u32 map_id(int map_fd)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+
+	return bpf_map_get_info_by_fd(map_fd, &info, &len) ? 0 : info.id;
+}
+
+/* Is @fd a BPF program or map?  (The info calls do not tell them apart.) */
+static bool fd_is(int fd, const char *kind)
+{
+	char link[64], target[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return !strcmp(target, kind);
+}
+
+/* Is @path in directory @dir? */
+static bool in_dir(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return path && !strncmp(path, dir, n) && path[n] == '/';
+}
+
+/* Undo pin_all(): only what it pinned in @dir, never a map libbpf pinned
+ * elsewhere by name.
+ */
 static void unpin_all(struct bpf_object *obj, const char *dir)
 {
 	char path[PATH_MAX];
+	struct bpf_map *map;
 
 	snprintf(path, sizeof(path), "%s/prog", dir);
 	unlink(path);
-	bpf_object__unpin_maps(obj, dir);
+	bpf_object__for_each_map(map, obj)
+		if (in_dir(bpf_map__pin_path(map), dir))
+			bpf_map__unpin(map, NULL);
 	rmdir(dir);
 }
 
+/* Pin @prog as @dir/prog and the maps it uses as @dir/<map>, in a new
+ * directory; all or nothing.  A map's dots become underscores, as with
+ * bpf_object__pin_maps(): bpffs refuses names with a dot.  Maps that
+ * libbpf already pinned by name elsewhere are shared, not the route's,
+ * and stay where they are.
+ */
 static int pin_all(struct bpf_object *obj, struct bpf_program *prog,
 		   const char *dir)
 {
-	char path[PATH_MAX];
+	__u32 ids[MAX_MAPS];
+	char path[PATH_MAX], *c;
+	struct bpf_map *map;
+	int n;
 
+	if (strlen(dir) + 1 + NAME_MAX >= sizeof(path))
+		return fail("pin %s: name too long", dir);
+	n = prog_map_ids(bpf_program__fd(prog), ids);
+	if (n < 0)
+		return fail("pin %s: cannot list the program's maps", dir);
 	if (mkdir(dir, 0700))
 		return fail("pin %s: %s", dir, strerror(errno));
 	snprintf(path, sizeof(path), "%s/prog", dir);
-	if (bpf_program__pin(prog, path) || bpf_object__pin_maps(obj, dir)) {
-		unpin_all(obj, dir);
-		return fail("pin %s: %s", dir, strerror(errno));
+	if (bpf_program__pin(prog, path))
+		goto err;
+	bpf_object__for_each_map(map, obj) {
+		if (bpf_map__pin_path(map) ||
+		    !id_in(map_id(bpf_map__fd(map)), ids, n))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(map));
+		for (c = path + strlen(dir) + 1; *c; c++)
+			if (*c == '.')
+				*c = '_';
+		if (bpf_map__pin(map, path))
+			goto err;
 	}
 	return 0;
+err:
+	n = errno;
+	unpin_all(obj, dir);
+	return fail("pin %s: %s", dir, strerror(n));
 }
 
-/* attach and replace: load the one program, pin, then set the route */
+struct pins {
+	char dir[PATH_MAX];
+	int n;
+	char names[MAX_MAPS + 1][NAME_MAX + 1];
+};
+
+/* Does @name in @p->dir hold a map of @ids? */
+static bool pinned_map_of(const struct pins *p, const char *name,
+			  const __u32 *ids, int n)
+{
+	char path[PATH_MAX + 1 + NAME_MAX + 1];
+	bool ours;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", p->dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	ours = fd_is(fd, "anon_inode:bpf-map") && id_in(map_id(fd), ids, n);
+	close(fd);
+	return ours;
+}
+
+/* Check that @dir holds the pins of @route's program, as pin_all() made
+ * them: it is on a bpffs, @dir/prog is the program the route runs, and
+ * every other entry is a map that program uses.  Anything else is
+ * refused, so that a wrong DIR never loses a file.  On success @p names
+ * the entries to remove.
+ */
+static int check_pins(const struct bpf_seg6local_route *route, const char *dir,
+		      struct pins *p)
+{
+	struct bpf_seg6local_info info = { .route.sz = sizeof(info.route) };
+	struct bpf_prog_info pinfo = {};
+	__u32 plen = sizeof(pinfo), ids[MAX_MAPS];
+	char path[PATH_MAX];
+	struct statfs st;
+	struct dirent *e;
+	int fd, n, err;
+	DIR *d;
+
+	if (strlen(dir) + 1 + NAME_MAX >= sizeof(p->dir))
+		return fail("pin %s: name too long", dir);
+	snprintf(p->dir, sizeof(p->dir), "%s", dir);
+	p->n = 0;
+	if (statfs(dir, &st))
+		return fail("pin %s: %s", dir, strerror(errno));
+	if (st.f_type != BPF_FS_MAGIC)
+		return fail("pin %s: not on a bpffs; nothing changed", dir);
+	err = bpf_seg6local_query(route, &info);
+	if (err == -ENOENT)
+		return fail("no End.BPF route for this SID and device; nothing changed");
+	if (err)
+		return fail("pin %s: %s", dir, strerror(-err));
+	snprintf(path, sizeof(path), "%s/prog", dir);
+	fd = bpf_obj_get(path);
+	if (fd < 0 || !fd_is(fd, "anon_inode:bpf-prog") ||
+	    bpf_prog_get_info_by_fd(fd, &pinfo, &plen)) {
+		if (fd >= 0)
+			close(fd);
+		return fail("pin %s: %s is not a pinned program; nothing changed",
+			    dir, path);
+	}
+	n = prog_map_ids(fd, ids);
+	close(fd);
+	if (pinfo.id != info.prog_id)
+		return fail("pin %s: %s is program %u, not the route's %u; nothing changed",
+			    dir, path, pinfo.id, info.prog_id);
+	if (n < 0)
+		return fail("pin %s: cannot list the program's maps", dir);
+	snprintf(p->names[p->n++], sizeof(p->names[0]), "prog");
+
+	d = opendir(dir);
+	if (!d)
+		return fail("pin %s: %s", dir, strerror(errno));
+	err = 0;
+	while (!err && (e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+		    !strcmp(e->d_name, "prog"))
+			continue;
+		if (p->n > MAX_MAPS)
+			err = fail("pin %s: more entries than a program has maps; nothing changed",
+				   dir);
+		else if (!pinned_map_of(p, e->d_name, ids, n))
+			err = fail("pin %s: %s/%s is not a map of the program; nothing changed",
+				   dir, dir, e->d_name);
+		else
+			snprintf(p->names[p->n++], sizeof(p->names[0]), "%s", e->d_name);
+	}
+	closedir(d);
+	return err;
+}
+
+/* Remove what check_pins() found, then the directory. */
+static int remove_pins(const struct pins *p)
+{
+	char path[PATH_MAX + 1 + NAME_MAX + 1];
+	int i, err = 0;
+
+	for (i = 0; i < p->n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", p->dir, p->names[i]);
+		if (unlink(path) && !err)
+			err = errno;
+	}
+	if (rmdir(p->dir) && !err)
+		err = errno;
+	return err ? fail("cannot remove the pins in %s: %s", p->dir, strerror(err)) : 0;
+}
+
+/* attach and replace: load the one program, pin, then set the route.
+ * replace with the pins of the old program in DIR pins the new one in
+ * DIR_new, exchanges the two directories once the route runs it, then
+ * removes the old pins: DIR is never missing nor half full.
+ */
 static int cmd_set(struct cmd *c, bool replace)
 {
-	char errmsg[256] = "", name[256];
+	char errmsg[256] = "", name[256], pin_dir[PATH_MAX];
+	struct pins old = {};
+	bool move = false;
 
 	LIBBPF_OPTS(bpf_seg6local_opts, opts, .counters = c->counters,
 		    .prog_name = name, .errmsg = errmsg,
@@ -244,9 +454,20 @@ static int cmd_set(struct cmd *c, bool replace)
 		bpf_object__close(obj);
 		return fail("cannot load %s: %s", c->obj, strerror(-err));
 	}
-	if (c->pin && pin_all(obj, prog, c->pin)) {
-		bpf_object__close(obj);
-		return 1;
+	if (c->pin && replace && !access(c->pin, F_OK)) {
+		if (check_pins(&c->route, c->pin, &old)) {
+			bpf_object__close(obj);
+			return 1;
+		}
+		move = true;
+	}
+	if (c->pin) {
+		/* bpffs refuses names with a dot */
+		snprintf(pin_dir, sizeof(pin_dir), "%s%s", c->pin, move ? "_new" : "");
+		if (pin_all(obj, prog, pin_dir)) {
+			bpf_object__close(obj);
+			return 1;
+		}
 	}
 
 	/* the name iproute2 gives: object file and section */
@@ -257,32 +478,19 @@ static int cmd_set(struct cmd *c, bool replace)
 			bpf_seg6local_attach(&c->route, bpf_program__fd(prog), &opts);
 	if (err) {
 		if (c->pin)
-			unpin_all(obj, c->pin);
+			unpin_all(obj, pin_dir);
 		bpf_object__close(obj);
 		return fail("%s %s: %s", c->verb, c->sid, errmsg);
 	}
 	bpf_object__close(obj);
-	return 0;
-}
-
-/* detach does not know the maps' names: remove every pin in @dir */
-static int unpin_dir(const char *dir)
-{
-	char path[PATH_MAX];
-	struct dirent *e;
-	DIR *d;
-
-	d = opendir(dir);
-	if (!d)
-		return -errno;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		unlink(path);
-	}
-	closedir(d);
-	return rmdir(dir) ? -errno : 0;
+	if (!move)
+		return 0;
+	if (renameat2(AT_FDCWD, pin_dir, AT_FDCWD, c->pin, RENAME_EXCHANGE))
+		return fail("replaced; new pins in %s, old ones still in %s: %s",
+			    pin_dir, c->pin, strerror(errno));
+	/* the old pins are where the new ones were */
+	snprintf(old.dir, sizeof(old.dir), "%s", pin_dir);
+	return remove_pins(&old);
 }
 
 static int cmd_detach(struct cmd *c)
@@ -291,6 +499,7 @@ static int cmd_detach(struct cmd *c)
 
 	LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = errmsg,
 		    .errmsg_sz = sizeof(errmsg));
+	struct pins pins;
 
 	if (!c->dev)
 		usage("detach needs dev");
@@ -298,12 +507,11 @@ static int cmd_detach(struct cmd *c)
 	if (!c->route.ifindex)
 		return fail("unknown device '%s'", c->dev);
 	libbpf_quiet = true;
+	if (c->pin && check_pins(&c->route, c->pin, &pins))
+		return 1;
 	if (bpf_seg6local_detach(&c->route, &opts))
 		return fail("detach %s: %s", c->sid, errmsg);
-	if (c->pin && unpin_dir(c->pin))
-		return fail("detached, but cannot remove %s: %s", c->pin,
-			    strerror(errno));
-	return 0;
+	return c->pin ? remove_pins(&pins) : 0;
 }
 
 static void show_maps(__u32 prog_id)
