@@ -7,7 +7,8 @@
  * the sessions End.DM accepts), reads End.DM's samples from a ring buffer
  * and prints, per session, probes, loss (gaps in sequence numbers) and
  * delay (min/avg/max, jitter as the mean difference of consecutive
- * delays).  On SIGINT, SIGTERM or at the end of -t, it removes what it
+ * delays).  On SIGINT, SIGTERM, SIGHUP, SIGQUIT, when the reader of its
+ * stdout goes away or at the end of -t, it removes what it
  * installed; if installing fails half-way, what was installed is removed.
  *
  * `srv6-dm -p DIR set SESSION every N` changes the probing rate of a
@@ -57,7 +58,7 @@ static const char *usage_text =
 	"          (default next: remove the DM TLV and go on).\n"
 	"-j FILE   one JSON line per sample ('-' for stdout)\n"
 	"-i SEC    refresh the table every SEC seconds (default 1)\n"
-	"-t SEC    stop after SEC seconds (default: at SIGINT or SIGTERM)\n"
+	"-t SEC    stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR    pin the maps in DIR (on a bpffs), for `set`\n"
 	"-q        no table, only the summary at the end\n";
 
@@ -536,7 +537,7 @@ static void print_counters(struct srv6_dm *skel)
 	free(v);
 }
 
-/* Until SIGINT, SIGTERM (read from @sig_fd) or the end of -t. */
+/* Until a stop signal (read from @sig_fd), stdout's reader leaves or -t ends. */
 static int run(struct srv6_dm *skel, int sig_fd)
 {
 	struct signalfd_siginfo si;
@@ -564,11 +565,11 @@ static int run(struct srv6_dm *skel, int sig_fd)
 			print_table();
 			next += opts.interval;
 		}
+		if (srv6_stdout_lost())
+			break;
 	}
 	ring_buffer__consume(rb);
 	ring_buffer__free(rb);
-	print_table();
-	print_counters(skel);
 	return err ? 1 : 0;
 }
 
@@ -609,6 +610,7 @@ int main(int argc, char **argv)
 {
 	struct srv6_dm *skel;
 	int first, err, sig_fd;
+	bool ran;
 
 	srv6_prog_name = "srv6-dm";
 	srv6_usage_text = usage_text;
@@ -634,9 +636,15 @@ int main(int argc, char **argv)
 	}
 	skel->bss->tai_utc_offset = srv6_tai_utc_offset();
 	err = install(skel);
-	if (!err)
+	ran = !err;
+	if (ran)
 		err = run(skel, sig_fd);
+	/* first what the network needs back, then what the operator reads */
 	uninstall(skel);
+	if (ran) {
+		print_table();
+		print_counters(skel);
+	}
 	srv6_dm__destroy(skel);
 	if (json && json != stdout)
 		fclose(json);

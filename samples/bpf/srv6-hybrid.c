@@ -10,7 +10,8 @@
  * reads End.DM's one-way samples, and holds back the packets of faster
  * links by the difference of the delays (a tc egress program and the
  * device's fq qdisc), updated as the delays change.  It shows per link
- * packets, bytes, delay and compensation; on SIGINT, SIGTERM or at the end
+ * packets, bytes, delay and compensation; on SIGINT, SIGTERM, SIGHUP,
+ * SIGQUIT, when the reader of its stdout goes away or at the end
  * of -t it removes what it installed, and if installing fails half-way,
  * what was installed.
  *
@@ -65,7 +66,7 @@ static const char *usage_text =
 	"compensate  far end: hold back the packets of faster links on DEV's\n"
 	"            egress; DEV's root qdisc must be fq.\n"
 	"-i SEC      refresh the table every SEC seconds (default 1)\n"
-	"-t SEC      stop after SEC seconds (default: at SIGINT or SIGTERM)\n"
+	"-t SEC      stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR      pin the links' weights in DIR (on a bpffs), for `set`\n"
 	"-j FILE     one JSON line per refresh ('-' for stdout)\n"
 	"-q          no table, only the summary at the end\n";
@@ -660,10 +661,11 @@ static void print_json(struct srv6_hybrid *hy, double t)
 	fflush(json);
 }
 
-/* Until SIGINT, SIGTERM (read from @sig_fd) or the end of -t. */
-static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd)
+/* Until a stop signal (read from @sig_fd), stdout's reader leaves or -t ends. */
+static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd,
+	       double start)
 {
-	double start = srv6_now(), next = start + opts.interval;
+	double next = start + opts.interval;
 	struct signalfd_siginfo si;
 	struct ring_buffer *rb;
 	int err = 0;
@@ -692,11 +694,10 @@ static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd)
 				print_json(hy, srv6_now() - start);
 			next += opts.interval;
 		}
+		if (srv6_stdout_lost())
+			break;
 	}
 	ring_buffer__free(rb);
-	print_table(hy);
-	if (json)
-		print_json(hy, srv6_now() - start);
 	return err ? 1 : 0;
 }
 
@@ -754,6 +755,8 @@ int main(int argc, char **argv)
 	struct srv6_hybrid *hy = NULL;
 	struct srv6_dm *dm = NULL;
 	int first, err, sig_fd;
+	bool ran;
+	double start;
 
 	srv6_prog_name = "srv6-hybrid";
 	srv6_usage_text = usage_text;
@@ -779,9 +782,17 @@ int main(int argc, char **argv)
 	}
 	dm->bss->tai_utc_offset = srv6_tai_utc_offset();
 	err = install(dm, hy);
-	if (!err)
-		err = run(dm, hy, sig_fd);
+	start = srv6_now();
+	ran = !err;
+	if (ran)
+		err = run(dm, hy, sig_fd, start);
+	/* first what the network needs back, then what the operator reads */
 	uninstall(hy);
+	if (ran) {
+		print_table(hy);
+		if (json)
+			print_json(hy, srv6_now() - start);
+	}
 	destroy(dm, hy);
 	if (json && json != stdout)
 		fclose(json);

@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -222,10 +223,13 @@ FILE *srv6_open_json(const char *path)
 }
 
 /**
- * srv6_signalfd() - block SIGINT and SIGTERM and read them from a file
+ * srv6_signalfd() - read the signals that stop a daemon from a file
  *
- * A daemon reads it in its main loop, so that a signal that comes while it
- * installs waits until it can remove what it installed.
+ * SIGINT, SIGTERM, SIGHUP (the terminal or ssh session went away) and
+ * SIGQUIT are blocked and read in the daemon's main loop, so that a signal
+ * that comes while it installs waits until it can remove what it
+ * installed.  SIGPIPE is ignored: a reader of stdout that goes away
+ * (`| head`) shows as EPIPE, see srv6_stdout_lost().
  *
  * Return: the non-blocking signalfd, or -1 with errno set.
  */
@@ -233,11 +237,31 @@ int srv6_signalfd(void)
 {
 	sigset_t sigs;
 
+	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGQUIT);
 	sigprocmask(SIG_BLOCK, &sigs, NULL);
 	return signalfd(-1, &sigs, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/**
+ * srv6_stdout_lost() - has the reader of stdout gone away?
+ *
+ * A daemon that prints to a pipe stops when the pipe's reader exits, as it
+ * would on SIGPIPE, but through its own clean-up.  poll() tells it even
+ * when nothing was written since: a pipe without readers reports POLLERR.
+ *
+ * Return: true if stdout is a pipe or socket whose other end is closed.
+ */
+bool srv6_stdout_lost(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO };
+
+	fflush(stdout);
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
 
 /**

@@ -58,6 +58,7 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
 FILE *srv6_open_json(const char *path);
 void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects);
 int srv6_signalfd(void);
+bool srv6_stdout_lost(void);
 double srv6_now(void);
 int srv6_libbpf_print(enum libbpf_print_level level, const char *fmt,
 		      va_list args);
