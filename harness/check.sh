@@ -118,6 +118,10 @@ report() {
 	{ grep -E '^not ok ' "$TAP" || true; } | while read -r _ _ _ _ name _; do
 		for log in "$RUN"/logs/"$name".log "$RUN"-*/logs/"$name".log; do
 			[ -f "$log" ] || continue
+			# the failed checks with their detail first: the tail
+			# of a long test's log may hold only passing ones
+			say "---- failed checks of $name ----"
+			awk '/^not ok|:FAIL/ {n = 12} n-- > 0' "$log" | head -n 80 >&2
 			say "---- log of $name (last 60 lines) ----"
 			tail -n 60 "$log" >&2
 		done

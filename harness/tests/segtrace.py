@@ -278,13 +278,17 @@ def malformed_probes(c, d):
     # not a probe: an SRv6 datagram for h2 through the OAM SID
     srh = IPv6ExtHdrSegmentRouting(addresses=[dst, SID], segleft=1, lastentry=1, nh=17)
     plain = IPv6(src=src, dst=SID) / srh / UDP(sport=7, dport=7777) / b"untouched"
+    # the receiver says when it is bound: Python starts slowly under TCG
     rx = subprocess.Popen(["ip", "netns", "exec", d.ns("h2"), "/usr/bin/python3", "-c",
                            "import socket; s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);"
-                           "s.bind(('::', 7777)); s.settimeout(10); print(s.recv(64).decode())"],
+                           "s.bind(('::', 7777)); s.settimeout(30); print('bound', flush=True);"
+                           "print(s.recv(64).decode())"],
                           stdout=subprocess.PIPE, text=True)
-    time.sleep(1)
+    bound = rx.stdout.readline().strip()
     sh("/usr/bin/python3", "-c", script, bytes(plain).hex(), ns=d.ns("h1"))
-    got = rx.communicate(timeout=20)[0].strip()
+    if bound != "bound":
+        rx.kill()
+    got = rx.communicate(timeout=60)[0].strip() if bound == "bound" else bound
     time.sleep(0.5)
 
     malformed = percpu_sum(pin + "/oamp_stats", MALFORMED)
