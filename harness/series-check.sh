@@ -31,7 +31,10 @@ check_patches() {
 	step "checkpatch --strict on $(ls "$SERIES"/0*.patch | grep -vc 0000-) patches"
 	for p in "$SERIES"/0*.patch; do
 		case "$p" in *0000-cover-letter.patch) continue ;; esac
-		out=$(cd "$SRC" && scripts/checkpatch.pl --strict --quiet "$p" || true)
+		# out/linux has no mainline history, so every Fixes: id is
+		# "unknown" to it; the id's form and subject are still checked
+		out=$(cd "$SRC" && scripts/checkpatch.pl --strict --quiet \
+			--ignore UNKNOWN_COMMIT_ID "$p" || true)
 		if [ -n "$out" ]; then
 			fail "checkpatch: $(basename "$p")"
 			say "$out"
