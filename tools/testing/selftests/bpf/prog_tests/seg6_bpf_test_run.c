@@ -512,9 +512,10 @@ out:
 	signal(SIGALRM, old);
 }
 
+/* hdrlen and stop are shared with another thread: relaxed atomics */
 struct flipper {
-	volatile __u8 *hdrlen;
-	volatile bool stop;
+	__u8 *hdrlen;
+	bool stop;
 };
 
 /* Flip the SRH length of End.B6.Encaps' parameter between the 40 bytes
@@ -528,8 +529,9 @@ static void *flip_hdrlen(void *arg)
 	CPU_ZERO(&set);
 	CPU_SET(1, &set);
 	sched_setaffinity(0, sizeof(set), &set);
-	while (!f->stop)
-		*f->hdrlen = *f->hdrlen == 4 ? 255 : 4;
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED))
+		__atomic_store_n(f->hdrlen, __atomic_load_n(f->hdrlen, __ATOMIC_RELAXED) == 4 ?
+				 255 : 4, __ATOMIC_RELAXED);
 	return NULL;
 }
 
@@ -572,7 +574,7 @@ static void test_b6_param_race(struct test_seg6_bpf *skel, int fd)
 		else if (!wrong++)
 			printf("run %d: action %ld, %u bytes out\n", i, skel->bss->rc[0], r.out_len);
 	}
-	f.stop = true;
+	__atomic_store_n(&f.stop, true, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);
 out:
 	sched_setaffinity(0, sizeof(cpus), &cpus);
