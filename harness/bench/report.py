@@ -32,9 +32,11 @@ def regression(ours, stock):
     return rows
 
 
-# The seed reached 96-97 % of the links' sum; the goal is 0.97.
+# The seed reached 96-97 % of the links' sum; the goal is 0.97.  One link
+# alone, through both daemons, should carry 95 % of its rate.
 SEED_HYBRID = 0.965
 GOAL_HYBRID = 0.97
+GOAL_HYBRID_ALONE = 0.95
 
 
 def write_hybrid(f, h):
@@ -47,8 +49,9 @@ def write_hybrid(f, h):
                 len(h["comp_mbit"])))
     f.write("| case | goodput | of the ideal | seed | goal |\n| --- | ---: | ---: | ---: | ---: |\n")
     for l in links:
-        f.write("| %s alone | %.2f | %.3f of %d | | |\n" % (
-            l["name"], l["alone_mbit"], l["alone_mbit"] / l["rate_mbit"], l["rate_mbit"]))
+        f.write("| %s alone | %.2f | %.3f of %d | | %.2f |\n" % (
+            l["name"], l["alone_mbit"], l["alone_mbit"] / l["rate_mbit"], l["rate_mbit"],
+            GOAL_HYBRID_ALONE))
     for label, frac, seed, goal in (
             ("aggregated, no compensation", h["plain_fraction"], "", ""),
             ("aggregated, delay compensation", h["fraction"],
@@ -101,6 +104,10 @@ def main(rundir, header):
         for r in regress:
             row("%s: ours / unpatched" % r["case"], r["ratio"], r["ratio"], r["ratio"],
                 None, r["goal"])
+        for l in hybrid["links"]:
+            fr = l["alone_mbit"] / l["rate_mbit"]
+            row("hybrid TCP, %s alone / its rate" % l["name"], fr, fr, fr, None,
+                GOAL_HYBRID_ALONE)
         fr = hybrid["fraction"]
         row("hybrid TCP / link sum", fr["median"], fr["min"], fr["max"], SEED_HYBRID,
             GOAL_HYBRID)
