@@ -49,13 +49,14 @@ fail:
 	return -1;
 }
 
-/* Look @dst up in @table with room for @max next hops. */
-static int lookup(struct test_seg6_bpf_ecmp *skel, const char *dst, __u32 table, __u32 max)
+/* Look @dst up in @table with room for @max next hops, @repeat times. */
+static int lookup_repeat(struct test_seg6_bpf_ecmp *skel, const char *dst, __u32 table,
+			 __u32 max, __u32 repeat)
 {
 	const char * const segs[] = { "fc00::b", "fc00::d1" };
 	char pkt[256], udp[64];
 
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .repeat = repeat);
 
 	opts.data_size_in = seg6_build(pkt, "fd01::1", segs, 2, IPPROTO_UDP, udp,
 				       seg6_udp(udp, 1));
@@ -68,6 +69,11 @@ static int lookup(struct test_seg6_bpf_ecmp *skel, const char *dst, __u32 table,
 		       "test_run"))
 		return -1;
 	return skel->bss->ret;
+}
+
+static int lookup(struct test_seg6_bpf_ecmp *skel, const char *dst, __u32 table, __u32 max)
+{
+	return lookup_repeat(skel, dst, table, max, 1);
 }
 
 static void check_nhs(struct test_seg6_bpf_ecmp *skel, const struct want_nh *want, int n)
@@ -134,62 +140,84 @@ static int pin_to_cpu(int cpu)
 }
 
 #define CHURN_ROUNDS	200
+#define CHURN_DEVS	3	/* d1 to d3 */
+#define CHURN_GWS	6	/* fd0a::2 to fd0a::7 on d1, and so on */
+#define CHURN_REPEAT	50	/* walks of the siblings per lookup */
+#define MAX_NHS		8	/* progs/test_seg6_bpf_ecmp.c's */
+
+/* " nexthop via GW dev DEV" for the gateways of devices @first to @last */
+static void put_nexthops(FILE *f, int first, int last)
+{
+	int d, g;
+
+	for (d = first; d <= last; d++)
+		for (g = 2; g < 2 + CHURN_GWS; g++)
+			fprintf(f, " nexthop via fd0%c::%d dev d%d", 'a' + d - 1, g, d);
+}
 
 /* What a routing daemon does to a multipath route: replace its next hops
- * by other sets, delete it, add it back, append one; CHURN_ROUNDS times,
- * from a batch so that changes follow each other closely.
+ * by other sets, delete some of them, delete it, add it back, append some;
+ * CHURN_ROUNDS times, from a batch so that changes follow each other
+ * closely.  The route has up to CHURN_DEVS * CHURN_GWS siblings, so that a
+ * walk takes a while, and the next hop deleted alone is the first, the one
+ * a lookup starts its walk from.
  */
+#define CHURN_STEPS	8
 static int write_churn_batch(const char *path)
 {
-	static const char * const steps[] = {
-		"route replace fc00:f::/64 nexthop via fd0a::2 dev d1 nexthop via fd0b::2 dev d2 nexthop via fd0c::2 dev d3",
-		"route del fc00:f::/64",
-		"route add fc00:f::/64 nexthop via fd0b::2 dev d2 nexthop via fd0c::2 dev d3",
-		"route append fc00:f::/64 nexthop via fd0a::2 dev d1",
-		"route replace fc00:f::/64 via fd0c::2 dev d3",
-		"route replace fc00:f::/64 nexthop via fd0a::2 dev d1 nexthop via fd0b::2 dev d2",
-	};
 	FILE *f = fopen(path, "w");
-	int i, j;
+	int i;
 
 	if (!f)
 		return -1;
-	for (i = 0; i < CHURN_ROUNDS; i++)
-		for (j = 0; j < ARRAY_SIZE(steps); j++)
-			fprintf(f, "%s\n", steps[j]);
+	for (i = 0; i < CHURN_ROUNDS; i++) {
+		fprintf(f, "route replace fc00:f::/64");
+		put_nexthops(f, 1, 3);
+		fprintf(f, "\nroute del fc00:f::/64 via fd0a::2 dev d1\n");
+		fprintf(f, "route del fc00:f::/64 via fd0a::3 dev d1\n");
+		fprintf(f, "route del fc00:f::/64\nroute add fc00:f::/64");
+		put_nexthops(f, 2, 3);
+		fprintf(f, "\nroute append fc00:f::/64");
+		put_nexthops(f, 1, 1);
+		fprintf(f, "\nroute del fc00:f::/64 via fd0b::2 dev d2\n");
+		fprintf(f, "route replace fc00:f::/64 via fd0c::2 dev d3\n");
+	}
 	return fclose(f);
 }
 
-/* Is every next hop of the last answer one the route can have had? */
+/* Is every next hop of the last answer one the route can have had, and
+ * each there once?
+ */
 static bool nhs_known(struct test_seg6_bpf_ecmp *skel, int n)
 {
-	static const char * const gws[] = { "fd0a::2", "fd0b::2", "fd0c::2" };
-	static const char * const devs[] = { "d1", "d2", "d3" };
-	struct in6_addr gw;
+	char dev[8];
 	int i, j;
 
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < ARRAY_SIZE(gws); j++) {
-			seg6_addr(&gw, gws[j]);
-			if (!memcmp(&skel->bss->nhs[i].gw, &gw, sizeof(gw)) &&
-			    skel->bss->nhs[i].ifindex == if_nametoindex(devs[j]))
-				break;
-		}
-		if (j == ARRAY_SIZE(gws))
+	for (i = 0; i < n && i < MAX_NHS; i++) {
+		const __u8 *gw = skel->bss->nhs[i].gw.s6_addr;
+		int d = gw[1] - 0x0a + 1;
+
+		snprintf(dev, sizeof(dev), "d%d", d);
+		if (gw[0] != 0xfd || d < 1 || d > CHURN_DEVS ||
+		    gw[15] < 2 || gw[15] >= 2 + CHURN_GWS ||
+		    skel->bss->nhs[i].ifindex != if_nametoindex(dev))
 			return false;
+		for (j = 0; j < i; j++)
+			if (!memcmp(&skel->bss->nhs[j].gw, gw, 16))
+				return false;
 	}
 	return true;
 }
 
 /* Look the route up on CPU 0 while CPU 1 churns it: a walk of siblings
  * that a deletion cut off loops in softirq forever (the soft-lockup and
- * RCU-stall detectors catch it); every answer must be a subset of the
- * next hops the route had.
+ * RCU-stall detectors catch it, and the test never ends); every answer
+ * must be a subset of the next hops the route had.
  */
 static void test_churn(struct test_seg6_bpf_ecmp *skel)
 {
 	char batch[] = "/tmp/seg6_ecmp_churnXXXXXX";
-	long lookups = 0, bad = 0, counts[5] = {};
+	long lookups = 0, bad = 0, unreachable = 0, single = 0, multi = 0;
 	int status, fd, n;
 	cpu_set_t cpus;
 	pid_t child;
@@ -210,32 +238,38 @@ static void test_churn(struct test_seg6_bpf_ecmp *skel)
 		char cmd[128];
 
 		snprintf(cmd, sizeof(cmd), "ip -6 -n %s -batch %s", NS, batch);
-		pin_to_cpu(1);
+		if (pin_to_cpu(1))
+			_exit(2);
 		_exit(system(cmd) ? 1 : 0);
 	}
 	sched_getaffinity(0, sizeof(cpus), &cpus);
-	pin_to_cpu(0);
+	ASSERT_OK(pin_to_cpu(0), "pin to CPU 0");
 	while (waitpid(child, &status, WNOHANG) == 0) {
-		n = lookup(skel, "fc00:f::1", 0, 8);
+		n = lookup_repeat(skel, "fc00:f::1", 0, MAX_NHS, CHURN_REPEAT);
 		lookups++;
 		if (n == -ENETUNREACH) {
-			counts[0]++;
+			unreachable++;
 			continue;
 		}
-		if (n < 1 || n > 3 || !nhs_known(skel, n)) {
+		if (n < 1 || n > CHURN_DEVS * CHURN_GWS || !nhs_known(skel, n)) {
 			if (!bad++)
-				ASSERT_FAIL("answer %d is not a subset of the route's next hops", n);
+				ASSERT_FAIL("answer %d: not the route's next hops", n);
 			continue;
 		}
-		counts[n]++;
+		if (n == 1)
+			single++;
+		else
+			multi++;
 	}
 	sched_setaffinity(0, sizeof(cpus), &cpus);
 	ASSERT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status), "route churn ran");
-	printf("churn: ecmp: %ld lookups during %d route changes: %ld unreachable, "
-	       "%ld/%ld/%ld with 1/2/3 next hops, %ld wrong\n", lookups,
-	       CHURN_ROUNDS * 6, counts[0], counts[1], counts[2], counts[3], bad);
+	printf("churn: ecmp: %ld lookups of %d walks in %d route changes\n",
+	       lookups, CHURN_REPEAT, CHURN_ROUNDS * CHURN_STEPS);
+	printf("churn: ecmp: %ld unreachable, %ld single, %ld multipath, %ld wrong\n",
+	       unreachable, single, multi, bad);
 	ASSERT_EQ(bad, 0, "wrong answers");
 	ASSERT_GT(lookups, 100, "lookups during the churn");
+	ASSERT_GT(multi, 0, "lookups that walked siblings");
 out:
 	unlink(batch);
 }
