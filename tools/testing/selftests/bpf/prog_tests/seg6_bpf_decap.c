@@ -264,6 +264,8 @@ static void test_end_dx2(struct env *env)
 	size_t len;
 	ssize_t n;
 
+	/* every frame of the tests before came to this capture too */
+	seg6_capture_drain(env->cap2);
 	env->skel->bss->oif = seg6_ifindex_in(NS_SR, "r1");
 	len = inner_frame(frame, ++env->seq);
 	if (!ASSERT_OK(send_inner(env, MODE_END_DX2, IPPROTO_ETHERNET, frame, len), "send"))

@@ -492,6 +492,17 @@ static inline bool seg6_is_ours(const void *pkt, size_t len, __u32 seq)
 	       ntohl(pl->seq) == seq;
 }
 
+/* Drop what @fd has queued: a capture that other tests' packets filled
+ * while nobody read it would drop the next one.
+ */
+static inline void seg6_capture_drain(int fd)
+{
+	char buf[64];
+
+	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+		;
+}
+
 /*
  * Wait up to @timeout_ms for the packet carrying @seq on @fd.  Returns its
  * length (copied to @buf), 0 when it did not come.
