@@ -63,4 +63,19 @@ struct bpf_seg6_nexthop {
 	__u32 flags;
 };
 
+/* The TLV progs/test_seg6_bpf_smp.c's programs add, right after the
+ * segment list: which of its SMP_PROGS programs ran, on which CPU, on
+ * which packet (the sequence number, as the packet carries it).
+ */
+#define SMP_PROGS	2
+#define SMP_TLV_TYPE	125
+
+struct seg6_smp_tlv {
+	__u8 type;
+	__u8 len;
+	__u8 prog;
+	__u8 cpu;
+	__u32 seq;
+};
+
 #endif /* __TEST_SEG6_BPF_H */
