@@ -63,8 +63,20 @@ struct seg6_bpf_fwd {
  */
 #define SEG6_BPF_MAX_HDRLEN	(U8_MAX << 3)
 
-/* log2 of the VRFs a CPU remembers for End.DT4 (struct seg6_bpf_srh_state) */
-#define SEG6_BPF_VRF_BITS	4
+/* VRF devices a CPU remembers for End.DT4 (struct seg6_bpf_srh_state) */
+#define SEG6_BPF_VRFS	16
+
+/**
+ * struct seg6_bpf_vrf - a VRF device End.DT4 found for a table
+ * @net_cookie: the netns of the lookup (net->net_cookie)
+ * @table: the table
+ * @ifindex: the VRF device that owned it then; 0 for an unused entry
+ */
+struct seg6_bpf_vrf {
+	u64 net_cookie;
+	u32 table;
+	int ifindex;
+};
 
 /**
  * struct seg6_bpf_srh_state - per-CPU state of the program being run
@@ -78,9 +90,11 @@ struct seg6_bpf_fwd {
  * @test: set by BPF_PROG_TEST_RUN: record the program's return value and
  *	  the action it applies instead of looking routes up
  * @fwd: set by an action that leaves IPv6 (End.DX4, End.DT4, End.DX2)
- * @vrf_ifindex: the VRF devices last found for tables on this CPU, by a
- *		 hash of the table; checked before use, so that End.DT4
- *		 rarely walks the devices
+ * @vrfs: the VRF devices this CPU found last, for up to SEG6_BPF_VRFS
+ *	  tables (of any netns) that have one; checked before use, so that
+ *	  End.DT4 walks the devices only for a table it has not found lately
+ * @vrf_next: the entry of @vrfs the next VRF found replaces (first in,
+ *	      first out)
  * @srh_param: the copy of the SRH an End.B6 or End.B6.Encaps action inserts
  *
  * Only the data path (seg6_bpf_input()) and test_run set this up; the
@@ -95,7 +109,8 @@ struct seg6_bpf_srh_state {
 	bool redirected;
 	struct seg6_local_bpf_test *test;
 	struct seg6_bpf_fwd fwd;
-	int vrf_ifindex[1 << SEG6_BPF_VRF_BITS];
+	struct seg6_bpf_vrf vrfs[SEG6_BPF_VRFS];
+	u8 vrf_next;
 	u8 srh_param[sizeof(struct ipv6_sr_hdr) + SEG6_BPF_MAX_HDRLEN]
 		__aligned(sizeof(struct in6_addr));
 };

@@ -25,7 +25,6 @@
 #include <linux/bpf.h>
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
-#include <linux/hash.h>
 #include <linux/netlink.h>
 #include <linux/nospec.h>
 #include <linux/seg6.h>
@@ -700,27 +699,50 @@ static bool seg6_bpf_is_vrf_of(const struct net_device *dev, u32 table)
 	       l3mdev_fib_table_rcu(dev) == table;
 }
 
-/* The VRF device of @table: the one this CPU found last for the table if
- * it still is, otherwise a walk of the netns' devices.  A router has few
- * VRFs and thousands of devices, so this CPU remembers one VRF per slot of
- * a small table of tables.  (The VRF driver's own map is for process
+/* This CPU's entry for @table of @net, NULL if it has none */
+static struct seg6_bpf_vrf *seg6_bpf_vrf_entry(struct seg6_bpf_srh_state *state,
+					       const struct net *net, u32 table)
+{
+	struct seg6_bpf_vrf *vrf;
+
+	for (vrf = state->vrfs; vrf < state->vrfs + SEG6_BPF_VRFS; vrf++)
+		if (vrf->ifindex && vrf->table == table &&
+		    vrf->net_cookie == net->net_cookie)
+			return vrf;
+	return NULL;
+}
+
+/* The VRF device of @table: the one this CPU found for it lately if it
+ * still is, otherwise a walk of the netns' devices.  A router has
+ * thousands of devices and uses a few VRFs at a time, whichever their
+ * tables and however many netns share a table number: each CPU remembers
+ * the last SEG6_BPF_VRFS VRFs it found, by netns and table; a table that
+ * has no VRF takes no entry.  (The VRF driver's own map is for process
  * context and strict mode only.)
  */
 static int seg6_bpf_vrf_of(struct sk_buff *skb,
 			   struct seg6_bpf_srh_state *state, u32 table)
 {
-	int *cached = &state->vrf_ifindex[hash_32(table, SEG6_BPF_VRF_BITS)];
 	struct net *net = dev_net(skb->dev);
+	struct seg6_bpf_vrf *vrf = seg6_bpf_vrf_entry(state, net, table);
 	struct net_device *dev;
 
-	dev = dev_get_by_index_rcu(net, *cached);
-	if (seg6_bpf_is_vrf_of(dev, table))
-		return dev->ifindex;
-	for_each_netdev_rcu(net, dev) {
-		if (seg6_bpf_is_vrf_of(dev, table)) {
-			*cached = dev->ifindex;
+	if (vrf) {
+		dev = dev_get_by_index_rcu(net, vrf->ifindex);
+		if (seg6_bpf_is_vrf_of(dev, table))
 			return dev->ifindex;
+	}
+	for_each_netdev_rcu(net, dev) {
+		if (!seg6_bpf_is_vrf_of(dev, table))
+			continue;
+		if (!vrf) {
+			vrf = &state->vrfs[state->vrf_next];
+			state->vrf_next = (state->vrf_next + 1) % SEG6_BPF_VRFS;
 		}
+		vrf->net_cookie = net->net_cookie;
+		vrf->table = table;
+		vrf->ifindex = dev->ifindex;
+		return dev->ifindex;
 	}
 	return -EINVAL;
 }

@@ -11,8 +11,13 @@
  * an inner IPv4 packet, IPv6 packet or Ethernet frame behind an SRH
  * <fc00::b, fc00::ee>; what reaches d0 is captured and compared.  For
  * VRFs alternating among a router's worth of devices, sr also has 1000
- * dummy devices and VRF vrf300, table 300, routing 10.98.0.0/24 only.
+ * dummy devices and VRF vrf300, table 300, routing 10.98.0.0/24 only; for
+ * VRFs coming and going, VRFs vrf400 to vrf419, the one of table 400 + N
+ * routing 10.97.N.0/24 only.
  */
+#define _GNU_SOURCE	/* sched_setaffinity */
+#include <sched.h>
+
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.skel.h"
 #include "test_seg6_bpf.h"
@@ -178,6 +183,100 @@ out:
 	unlink(batch);
 }
 
+#define TURNOVER_VRFS	20	/* more than the 16 a CPU remembers */
+#define TURNOVER_TABLE	400	/* and up: vrf400 to vrf419 */
+
+/* End.DT4 in @table to 10.97.@i.5, routed only in TURNOVER_TABLE + @i:
+ * the packet, forwarded once, when the table's VRF was the one found.
+ */
+static ssize_t dt4_turnover(struct env *env, __u32 table, int i, char *buf,
+			    size_t len, int wait_ms)
+{
+	char dst[INET_ADDRSTRLEN];
+	ssize_t n;
+
+	snprintf(dst, sizeof(dst), "10.97.%d.5", i);
+	env->skel->bss->table = table;
+	n = through4(env, MODE_END_DT4, dst, buf, len, wait_ms);
+	if (n > 0)
+		check_forwarded4(buf, n, dst);
+	return n;
+}
+
+/*
+ * End.DT4 on one CPU, to more VRFs in turn than it remembers, with one
+ * table coming back in between, each packet routed only by its own
+ * table; then to a table whose VRF's device index now belongs to the VRF
+ * of another table, to a new VRF of that table, and to a table whose VRF
+ * is gone.
+ */
+static void test_end_dt4_vrf_turnover(struct env *env)
+{
+	char batch[] = "/tmp/seg6_vrfsXXXXXX", buf[512];
+	int fd, i, got = 0, ifindex;
+	cpu_set_t cpus, one;
+	FILE *f = NULL;
+
+	fd = mkstemp(batch);
+	if (!ASSERT_GE(fd, 0, "mkstemp"))
+		return;
+	f = fdopen(fd, "w");
+	if (!ASSERT_OK_PTR(f, "fdopen")) {
+		close(fd);
+		goto out;
+	}
+	for (i = 0; i < TURNOVER_VRFS; i++)
+		fprintf(f, "link add vrf%d type vrf table %d\nlink set vrf%d up\n"
+			"route add 10.97.%d.0/24 via 10.0.2.2 dev r1 table %d\n",
+			TURNOVER_TABLE + i, TURNOVER_TABLE + i, TURNOVER_TABLE + i, i,
+			TURNOVER_TABLE + i);
+	if (!ASSERT_OK(fclose(f), "batch"))
+		goto out;
+	SYS(out, "ip -n " NS_SR " -batch %s", batch);
+
+	/* the VRFs a CPU remembers are its own: keep to one */
+	sched_getaffinity(0, sizeof(cpus), &cpus);
+	CPU_ZERO(&one);
+	for (i = 0; !CPU_ISSET(i, &cpus); i++)
+		;
+	CPU_SET(i, &one);
+	if (!ASSERT_OK(sched_setaffinity(0, sizeof(one), &one), "pin to one CPU"))
+		goto out;
+	for (i = 0; i < 3 * TURNOVER_VRFS; i++) {
+		got += dt4_turnover(env, TURNOVER_TABLE + i % TURNOVER_VRFS, i % TURNOVER_VRFS,
+				    buf, sizeof(buf), GOT) > 0;
+		got += dt4_turnover(env, TURNOVER_TABLE, 0, buf, sizeof(buf), GOT) > 0;
+	}
+	ASSERT_EQ(got, 6 * TURNOVER_VRFS, "packets through the VRF of their table");
+
+	/* vrf405's device index, now the VRF of table 420 */
+	ifindex = seg6_ifindex_in(NS_SR, "vrf405");
+	SYS(restore, "ip -n " NS_SR " link del vrf405");
+	SYS(restore, "ip -n " NS_SR " link add vrf405b index %d type vrf table 420", ifindex);
+	SYS(restore, "ip -n " NS_SR " link set vrf405b up");
+	ASSERT_EQ(dt4_turnover(env, 405, 5, buf, sizeof(buf), NONE), 0,
+		  "End.DT4 to table 405: not through table 420's VRF");
+	ASSERT_EQ(env->skel->bss->rc[0], -EINVAL, "no VRF for table 405");
+	SYS(restore, "ip -n " NS_SR " link add vrf405c type vrf table 405");
+	SYS(restore, "ip -n " NS_SR " link set vrf405c up");
+	SYS(restore, "ip -n " NS_SR " route replace 10.97.5.0/24 via 10.0.2.2 dev r1 table 405");
+	ASSERT_GT(dt4_turnover(env, 405, 5, buf, sizeof(buf), GOT), 0,
+		  "End.DT4 to the new VRF of table 405");
+
+	SYS(restore, "ip -n " NS_SR " link del vrf406");
+	ASSERT_EQ(dt4_turnover(env, 406, 6, buf, sizeof(buf), NONE), 0,
+		  "End.DT4 to a table whose VRF is gone: dropped");
+	ASSERT_EQ(env->skel->bss->rc[0], -EINVAL, "no VRF for table 406");
+restore:
+	sched_setaffinity(0, sizeof(cpus), &cpus);
+out:
+	for (i = 0; i < TURNOVER_VRFS; i++)
+		SYS_NOFAIL("ip -n " NS_SR " link del vrf%d", TURNOVER_TABLE + i);
+	SYS_NOFAIL("ip -n " NS_SR " link del vrf405b");
+	SYS_NOFAIL("ip -n " NS_SR " link del vrf405c");
+	unlink(batch);
+}
+
 static void test_end_dx4(struct env *env)
 {
 	char buf[512];
@@ -335,6 +434,8 @@ void test_seg6_bpf_decap(void)
 		test_end_dt4(&env);
 	if (test__start_subtest("end_dt4_two_vrfs"))
 		test_end_dt4_two_vrfs(&env);
+	if (test__start_subtest("end_dt4_vrf_turnover"))
+		test_end_dt4_vrf_turnover(&env);
 	if (test__start_subtest("end_dt46"))
 		test_end_dt46(&env);
 	if (test__start_subtest("end_dx2"))
