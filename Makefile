@@ -12,6 +12,16 @@ export BUILD := $(CURDIR)/out/build-debug
 export EXTRA_CONFIG := $(CURDIR)/harness/config/debug.config
 endif
 
+# RT=1: build and test a PREEMPT_RT kernel with lockdep
+# (harness/config/rt.config) in out/build-rt.
+ifeq ($(RT),1)
+ifeq ($(DEBUG),1)
+$(error DEBUG=1 and RT=1 are two kernels: choose one)
+endif
+export BUILD := $(CURDIR)/out/build-rt
+export EXTRA_CONFIG := $(CURDIR)/harness/config/rt.config
+endif
+
 .PHONY: help deps tree kernel selftests check demo bench vm selftests-full series series-check clean
 
 help:
@@ -34,7 +44,8 @@ selftests: kernel
 	@$(H)/selftests.sh
 
 ## check           run every test in the VM; TAP in out/check/results.tap (T=<glob> selects,
-##                 DEBUG=1 uses the KASAN/lockdep/kmemleak/UBSAN kernel)
+##                 DEBUG=1 uses the KASAN/lockdep/kmemleak/UBSAN kernel,
+##                 RT=1 a PREEMPT_RT kernel with lockdep)
 check: selftests
 	@$(H)/check.sh
 

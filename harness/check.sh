@@ -24,9 +24,9 @@ FILTER=${T:-*}
 PROG_TEST_TIMEOUT=300
 DEFAULT_TIMEOUT=120
 # A debug kernel (KASAN, lockdep) under TCG runs several times slower:
-# every limit is multiplied by TIMEOUT_SCALE (4 with DEBUG=1).
+# every limit is multiplied by TIMEOUT_SCALE (4 with DEBUG=1, 2 with RT=1).
 if [ -z "${TIMEOUT_SCALE:-}" ]; then
-	case "$BUILD" in *-debug) TIMEOUT_SCALE=4 ;; *) TIMEOUT_SCALE=1 ;; esac
+	case "$BUILD" in *-debug) TIMEOUT_SCALE=4 ;; *-rt) TIMEOUT_SCALE=2 ;; *) TIMEOUT_SCALE=1 ;; esac
 fi
 
 # The kernel command line a test script's VM appends ("" for the shared VM).

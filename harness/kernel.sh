@@ -18,16 +18,21 @@ FRAGMENTS="$GUEST_CONFIG ${LENIENT_CONFIG:-} $OUR_CONFIG"
 
 kmake() { make -s -C "$SRC" O="$BUILD" CC="ccache gcc" HOSTCC="ccache gcc" "$@"; }
 
-# Symbols a fragment asks for that did not end up with the requested value.
+# Symbols our fragments ask for (the last one to name a symbol wins, as in
+# merge_config.sh) that did not end up with the requested value.
 dropped_symbols() {
-	local frag line sym
-	for frag in $OUR_CONFIG; do
-		grep -E '^CONFIG_[A-Za-z0-9_]+=' "$frag" | while read -r line; do
-			sym=${line%%=*}
-			grep -qxF "$line" "$BUILD/.config" ||
-				echo "$sym (wanted ${line#*=}, got $(grep -E "^$sym=|# $sym is not set" "$BUILD/.config" || echo unset), from $(basename "$frag"))"
+	# shellcheck disable=SC2086
+	sed -nE 's/^(CONFIG_[A-Za-z0-9_]+)=(.*)$/\1 \2/p; s/^# (CONFIG_[A-Za-z0-9_]+) is not set$/\1 n/p' $OUR_CONFIG |
+		awk '{ want[$1] = $2; if (!($1 in seen)) { seen[$1] = 1; order[n++] = $1 } }
+		     END { for (i = 0; i < n; i++) print order[i], want[order[i]] }' |
+		while read -r sym val; do
+			if [ "$val" = n ]; then
+				grep -qE "^$sym=" "$BUILD/.config" || continue
+			else
+				grep -qxF "$sym=$val" "$BUILD/.config" && continue
+			fi
+			echo "$sym (wanted $val, got $(grep -E "^$sym=|# $sym is not set" "$BUILD/.config" || echo unset))"
 		done
-	done
 }
 
 configure() {
