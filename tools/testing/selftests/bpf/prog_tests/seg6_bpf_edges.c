@@ -21,6 +21,8 @@
 #define SID	"fc00::a"
 #define FINAL	"fc00::d1"
 #define GOT	3000
+/* ip6tables: log what is forwarded to the test's UDP port */
+#define LOG_UDP_RULE "-A FORWARD -p udp --dport 4243 -j LOG --log-prefix"
 
 static const struct seg6_topo topo = { NS_SRC, NS_SR, NS_DST };
 
@@ -151,7 +153,7 @@ static int logged_mac(const char *prefix, char *mac, size_t len)
 			continue;
 		m = strstr(line, " MAC=");
 		if (m)
-			snprintf(mac, len, "%.*s", (int)strcspn(m + 5, " \n"), m + 5);
+			snprintf(mac, len, "%.*s", (int)strcspn(m + 5, "\n "), m + 5);
 	}
 	pclose(p);
 	return mac[0] ? 0 : -1;
@@ -180,8 +182,7 @@ static void test_mac_header(struct env *env)
 	for (len = 8; len <= 248; len += 8) {
 		snprintf(prefix, sizeof(prefix), "seg6edge%u-%d: ", env->seq, len);
 		SYS(out, "ip netns exec " NS_SR " ip6tables-legacy -F FORWARD");
-		SYS(out, "ip netns exec " NS_SR " ip6tables-legacy -A FORWARD -p udp"
-		    " --dport 4243 -j LOG --log-prefix '%s'", prefix);
+		SYS(out, "ip netns exec " NS_SR " ip6tables-legacy " LOG_UDP_RULE " '%s'", prefix);
 		n = through(env, EDGE_PADN, len, buf, sizeof(buf));
 		if (!ASSERT_EQ(n, plain + len, "forwarded with the TLV") ||
 		    !ASSERT_OK(logged_mac(prefix, got, sizeof(got)), "logged"))

@@ -25,6 +25,8 @@
 /* psp and next-csid: End.BPF, and static End to compare with */
 #define BOTH_BLOCK "fcbb:bbbb:300::"
 #define END_BLOCK  "fcbb:bbbb:400::"
+/* the static End route of END_BLOCK, with both flavors */
+#define END_FLAVORS "action End flavors psp,next-csid lblen 32 nflen 16"
 
 #define GOT	3000
 #define FLV(op)	(1U << SEG6_LOCAL_FLV_OP_##op)
@@ -62,8 +64,8 @@ static int setup(struct env *env)
 	SYS(fail, "ip -n " NS_SRC " -6 route add fcbb::/16 via fd01::2");
 	SYS(fail, "ip -n " NS_SR " -6 route add " FINAL " via fd02::2");
 	SYS(fail, "ip -n " NS_SR " -6 route add fcbb:bbbb:200::/48 via fd02::2");
-	SYS(fail, "ip -n " NS_SR " -6 route add " END_BLOCK "/48 encap seg6local action End"
-	    " flavors psp,next-csid lblen 32 nflen 16 dev r0");
+	SYS(fail, "ip -n " NS_SR " -6 route add " END_BLOCK "/48 encap seg6local " END_FLAVORS
+	    " dev r0");
 	if (add_route(env, PSP_SID, 128, FLV(PSP)) ||
 	    add_route(env, CSID_BLOCK, 48, FLV(NEXT_CSID)) ||
 	    add_route(env, BOTH_BLOCK, 48, FLV(PSP) | FLV(NEXT_CSID)))

@@ -572,7 +572,8 @@ static void test_b6_param_race(struct test_seg6_bpf *skel, int fd)
 		else if (skel->bss->rc[0] == -EINVAL && r.retval == BPF_DROP)
 			refused++;
 		else if (!wrong++)
-			printf("run %d: action %ld, %u bytes out\n", i, skel->bss->rc[0], r.out_len);
+			printf("run %d: action %ld, %u bytes out\n", i, skel->bss->rc[0],
+			       r.out_len);
 	}
 	__atomic_store_n(&f.stop, true, __ATOMIC_RELAXED);
 	pthread_join(t, NULL);

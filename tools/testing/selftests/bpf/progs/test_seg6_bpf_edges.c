@@ -26,7 +26,8 @@ int seg6_edge(struct __sk_buff *skb)
 	runs++;
 	if (skb->len < 20 || bpf_skb_load_bytes(skb, skb->len - 20, &arg, sizeof(arg)))
 		return BPF_DROP;
-	rc[0] = rc[1] = 0x5555;
+	rc[0] = 0x5555;
+	rc[1] = 0x5555;
 	switch (arg.op) {
 	case EDGE_ADJUST:
 		rc[0] = bpf_lwt_seg6_adjust_srh(skb, TLVS, arg.len);
@@ -60,7 +61,7 @@ int seg6_hooked(struct __sk_buff *skb)
 SEC("lwt_seg6local")
 int seg6_printk(struct __sk_buff *skb)
 {
-	bpf_printk("seg6_printk: len %u", skb->len);
+	bpf_printk("%s: len %u", __func__, skb->len);
 	return BPF_OK;
 }
 
