@@ -161,7 +161,7 @@ static inline int bpf_prog_test_run_seg6local(struct bpf_prog *prog,
 					      const union bpf_attr *kattr,
 					      union bpf_attr __user *uattr)
 {
-	return -ENOTSUPP;
+	return -EOPNOTSUPP;
 }
 #endif
 int seg6_bpf_parse(const struct nlattr *attr, struct seg6_bpf_prog *bp,
