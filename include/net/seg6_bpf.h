@@ -40,20 +40,30 @@ struct bpf_seg6_nexthop {
 };
 
 /**
- * struct seg6_bpf_fwd - where an action that leaves IPv6 sends the packet
- * @finish: sends the packet once the program returned BPF_REDIRECT; NULL
- *	    when the packet is still IPv6 and has its route (dst_input())
+ * struct seg6_bpf_fwd - the rest of a decapsulating action
+ * @finish: runs the rest of the action's static behaviour (seg6_local.c)
+ *	    once the program returned BPF_REDIRECT, or drops a packet whose
+ *	    decapsulation failed half-way; NULL when no action decapsulated
+ *	    the packet
+ * @proto: the inner packet's protocol (IPPROTO_IPV6, IPPROTO_IPIP or
+ *	   IPPROTO_ETHERNET)
+ * @nh6: IPv6 next hop of End.DX6; :: routes on the inner destination
  * @nh4: IPv4 next hop of End.DX4; 0 routes on the inner destination
- * @vrf: ifindex of the VRF the IPv4 packet enters (End.DT4, End.DT46)
+ * @table: table of End.DT6
+ * @vrf: ifindex of the VRF the packet enters (End.DT4, End.DT46)
  * @oif: ifindex of the interface the frame leaves from (End.DX2)
  *
- * IPv4 and L2 actions only decapsulate while the program runs.  Routing an
- * IPv4 packet needs its control block, which overlaps the part of skb->cb
- * that the program run saves and restores, so it happens afterwards.
+ * Decapsulating actions only decapsulate while the program runs: the rest
+ * sets up the inner packet's control block, which overlaps the part of
+ * skb->cb that the program run saves and restores, and may go through
+ * netfilter, so it happens afterwards.
  */
 struct seg6_bpf_fwd {
-	int (*finish)(struct sk_buff *skb, const struct seg6_bpf_fwd *fwd);
+	int (*finish)(struct sk_buff *skb, struct seg6_bpf_fwd *fwd);
+	u8 proto;
+	struct in6_addr nh6;
 	__be32 nh4;
+	u32 table;
 	int vrf;
 	int oif;
 };
@@ -89,7 +99,7 @@ struct seg6_bpf_vrf {
  * @redirected: an action set the packet's route (BPF_REDIRECT is allowed)
  * @test: set by BPF_PROG_TEST_RUN: record the program's return value and
  *	  the action it applies instead of looking routes up
- * @fwd: set by an action that leaves IPv6 (End.DX4, End.DT4, End.DX2)
+ * @fwd: set by a decapsulating action (End.DX*, End.DT*)
  * @vrfs: the VRF devices this CPU found last, for up to SEG6_BPF_VRFS
  *	  tables (of any netns) that have one; checked before use, so that
  *	  End.DT4 walks the devices only for a table it has not found lately

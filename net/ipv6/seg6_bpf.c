@@ -211,8 +211,11 @@ static int seg6_bpf_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		return BPF_DROP;
 	}
 
-	/* BPF_OK routes on the IPv6 destination the packet no longer has */
-	if (verdict == BPF_OK && state->fwd.finish)
+	/* BPF_OK routes on the IPv6 destination: after a decapsulation, only
+	 * an inner IPv6 packet has one
+	 */
+	if (verdict == BPF_OK && state->fwd.finish &&
+	    state->fwd.proto != IPPROTO_IPV6)
 		return BPF_DROP;
 	if (state->has_srh && !seg6_bpf_srh_ok(skb, state))
 		return BPF_DROP;
@@ -248,7 +251,7 @@ static struct ipv6_sr_hdr *seg6_bpf_prepare(struct sk_buff *skb, u32 flv,
 static int seg6_bpf_psp(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			int verdict)
 {
-	if (verdict != BPF_OK || !state->has_srh ||
+	if (verdict != BPF_OK || !state->has_srh || state->fwd.finish ||
 	    seg6_bpf_srh(skb, state)->segments_left)
 		return verdict;
 	return seg6_bpf_srh_pop(skb, state) ? BPF_DROP : BPF_OK;
@@ -294,6 +297,11 @@ int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp, u32 flv)
 
 	switch (seg6_bpf_process(bp->prog, skb, NULL, &fwd, flv)) {
 	case BPF_OK:
+		/* a decapsulated IPv6 packet: as End.DX6 to its destination,
+		 * the main table lookup End.BPF has always done for it
+		 */
+		if (fwd.finish)
+			return seg6_local_end_dx6(skb, NULL);
 		seg6_lookup_nexthop(skb, NULL, 0);
 		return dst_input(skb);
 	case BPF_REDIRECT:
@@ -552,144 +560,81 @@ static int seg6_bpf_end_t(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 	return 0;
 }
 
-/* Offset of the inner packet of protocol @proto, once its first @hlen bytes
- * are known to be linear; nothing in the packet changes.
+/* A decapsulation that failed after removing the outer headers: the
+ * packet is neither the one the program had nor the inner one.
  */
-static int seg6_bpf_inner(struct sk_buff *skb, u8 proto, unsigned int hlen)
+static int seg6_bpf_decap_broken(struct sk_buff *skb, struct seg6_bpf_fwd *fwd)
 {
-	int off = 0;
-
-	if (ipv6_find_hdr(skb, &off, proto, NULL, NULL) < 0)
-		return -EBADMSG;
-	if (!pskb_may_pull(skb, off + hlen))
-		return -EBADMSG;
-	return off;
+	kfree_skb(skb);
+	return -EINVAL;
 }
 
-/* Remove the @off bytes of outer headers: the inner packet is the packet. */
-static void seg6_bpf_pull_outer(struct sk_buff *skb,
-				struct seg6_bpf_srh_state *state, int off)
+/**
+ * seg6_bpf_decap() - decapsulate for an action, as its static behaviour does
+ * @skb: the packet
+ * @state: this CPU's state
+ * @proto: the inner packet's protocol (IPPROTO_IPV6, IPPROTO_IPIP or
+ *	   IPPROTO_ETHERNET)
+ * @finish: the rest of the behaviour, for BPF_REDIRECT
+ *
+ * seg6_local.c decapsulates (segments left 0, HMAC) and the program sees
+ * the inner packet.  The rest of the behaviour, which sets up the inner
+ * control block that the program run saves and restores, runs once the
+ * program returned (struct seg6_bpf_fwd).
+ *
+ * Return: 0, or -EBADMSG when the packet cannot be decapsulated.
+ */
+static int seg6_bpf_decap(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			  u8 proto,
+			  int (*finish)(struct sk_buff *skb,
+					struct seg6_bpf_fwd *fwd))
 {
-	__skb_pull(skb, off);
-	skb_postpull_rcsum(skb, skb_network_header(skb), off);
-	skb_reset_network_header(skb);
-	skb_reset_transport_header(skb);
-	skb->encapsulation = 0;
-	nf_reset_ct(skb);
-	state->has_srh = false;
-}
+	unsigned int len = skb->len;
 
-/* Leave the inner IPv6 packet of an IPv6-in-IPv6 encapsulation. */
-static int seg6_bpf_decap6(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
-{
-	int off = seg6_bpf_inner(skb, IPPROTO_IPV6, sizeof(struct ipv6hdr));
-
-	if (off < 0)
-		return off;
-	if (((struct ipv6hdr *)(skb->data + off))->version != 6)
+	if (!seg6_local_decap(skb, proto)) {
+		if (skb->len != len) {
+			/* no action and no verdict but BPF_DROP any more */
+			state->has_srh = false;
+			state->fwd.finish = seg6_bpf_decap_broken;
+		}
 		return -EBADMSG;
-	seg6_bpf_pull_outer(skb, state, off);
-	seg6_bpf_state_reload(skb, state);
+	}
+	state->fwd.finish = finish;
+	state->fwd.proto = proto;
+	if (proto == IPPROTO_IPV6) {
+		seg6_bpf_state_reload(skb, state);
+	} else {
+		state->has_srh = false;
+		if (proto == IPPROTO_IPIP)
+			skb->protocol = htons(ETH_P_IP);
+	}
 	return 0;
 }
 
-/* Leave the inner IPv4 packet, checked as ip_rcv() would check it: it is
- * routed without going through IPv4 input.
- */
-static int seg6_bpf_decap4(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+static int seg6_bpf_finish_dx6(struct sk_buff *skb, struct seg6_bpf_fwd *fwd)
 {
-	int off = seg6_bpf_inner(skb, IPPROTO_IPIP, sizeof(struct iphdr));
-	const struct iphdr *iph;
-	unsigned int len, hlen;
-
-	if (off < 0)
-		return off;
-	iph = (struct iphdr *)(skb->data + off);
-	hlen = iph->ihl * 4;
-	if (iph->version != 4 || hlen < sizeof(*iph) ||
-	    !pskb_may_pull(skb, off + hlen))
-		return -EBADMSG;
-	iph = (struct iphdr *)(skb->data + off);
-	len = ntohs(iph->tot_len);
-	if (ip_fast_csum(iph, iph->ihl) || len < hlen || len > skb->len - off)
-		return -EBADMSG;
-	if (pskb_trim_rcsum(skb, off + len))
-		return -ENOMEM;
-	seg6_bpf_pull_outer(skb, state, off);
-	skb_set_transport_header(skb, hlen);
-	skb->protocol = htons(ETH_P_IP);
-	return 0;
+	return seg6_local_end_dx6(skb, &fwd->nh6);
 }
 
-/* Leave the inner Ethernet frame (its protocol read as 802.3 would be). */
-static int seg6_bpf_decap2(struct sk_buff *skb, struct seg6_bpf_srh_state *state)
+static int seg6_bpf_finish_dx4(struct sk_buff *skb, struct seg6_bpf_fwd *fwd)
 {
-	int off = seg6_bpf_inner(skb, IPPROTO_ETHERNET, ETH_HLEN);
-
-	if (off < 0)
-		return off;
-	if (!eth_proto_is_802_3(((struct ethhdr *)(skb->data + off))->h_proto))
-		return -EBADMSG;
-	seg6_bpf_pull_outer(skb, state, off);
-	return 0;
+	return seg6_local_end_dx4(skb, fwd->nh4);
 }
 
-/* Route the decapsulated IPv4 packet (End.DX4, End.DT4) as received on its
- * device, or on the table's VRF as the VRF driver would have received it.
- */
-static int seg6_bpf_finish4(struct sk_buff *skb, const struct seg6_bpf_fwd *fwd)
+static int seg6_bpf_finish_dt6(struct sk_buff *skb, struct seg6_bpf_fwd *fwd)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	struct net_device *dev = skb->dev;
-	int err = -ENODEV;
-
-	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
-	skb_dst_drop(skb);
-	rcu_read_lock();
-	if (fwd->vrf) {
-		dev = dev_get_by_index_rcu(dev_net(dev), fwd->vrf);
-		if (!dev)
-			goto out;
-		skb->dev = dev;
-		skb->skb_iif = dev->ifindex;
-		IPCB(skb)->flags |= IPSKB_L3SLAVE;
-	}
-	err = ip_route_input(skb, fwd->nh4 ?: iph->daddr, iph->saddr,
-			     ip4h_dscp(iph), dev);
-out:
-	rcu_read_unlock();
-	if (err) {
-		kfree_skb(skb);
-		return -EINVAL;
-	}
-	return dst_input(skb);
+	return seg6_local_end_dt6(skb, fwd->table);
 }
 
-/* Send the decapsulated frame (End.DX2) as it is, if the interface can. */
-static int seg6_bpf_finish2(struct sk_buff *skb, const struct seg6_bpf_fwd *fwd)
+static int seg6_bpf_finish_dt_vrf(struct sk_buff *skb, struct seg6_bpf_fwd *fwd)
 {
-	const struct ethhdr *eth = (struct ethhdr *)skb->data;
-	struct net_device *odev;
-	int ret = -EINVAL;
+	return seg6_local_end_dt_vrf(skb, fwd->vrf, fwd->proto == IPPROTO_IPIP ?
+				     AF_INET : AF_INET6);
+}
 
-	rcu_read_lock();
-	odev = dev_get_by_index_rcu(dev_net(skb->dev), fwd->oif);
-	if (!odev || !(odev->flags & IFF_UP) || !netif_carrier_ok(odev) ||
-	    skb->len - ETH_HLEN > odev->mtu || skb_warn_if_lro(skb)) {
-		kfree_skb(skb);
-		goto out;
-	}
-	skb_orphan(skb);
-	skb_forward_csum(skb);
-	skb_dst_drop(skb);
-	skb_reset_mac_header(skb);
-	skb_set_network_header(skb, ETH_HLEN);
-	skb->protocol = eth->h_proto;
-	skb->dev = odev;
-	ret = dev_queue_xmit(skb);
-out:
-	rcu_read_unlock();
-	return ret;
+static int seg6_bpf_finish_dx2(struct sk_buff *skb, struct seg6_bpf_fwd *fwd)
+{
+	return seg6_local_end_dx2(skb, fwd->oif);
 }
 
 #if IS_ENABLED(CONFIG_NET_L3_MASTER_DEV)
@@ -758,11 +703,14 @@ static int seg6_bpf_vrf_of(struct sk_buff *skb,
 static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
-	int err = seg6_bpf_decap6(skb, state);
+	u32 table = *(u32 *)param;	/* once: the program may change it */
+	int err = seg6_bpf_decap(skb, state, IPPROTO_IPV6, seg6_bpf_finish_dt6);
 
-	if (!err)
-		nh->table = *(u32 *)param;
-	return err;
+	if (err)
+		return err;
+	nh->table = table;
+	state->fwd.table = table;
+	return 0;
 }
 
 /* End.DX6: decapsulate, then forward the inner packet to a next hop (::
@@ -771,11 +719,16 @@ static int seg6_bpf_end_dt6(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 static int seg6_bpf_end_dx6(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
-	int err = seg6_bpf_decap6(skb, state);
+	int err;
 
-	if (!err && !ipv6_addr_any(param))
-		nh->addr = param;
-	return err;
+	/* before the decapsulation, which may move the program's memory */
+	memcpy(&state->fwd.nh6, param, sizeof(state->fwd.nh6));
+	err = seg6_bpf_decap(skb, state, IPPROTO_IPV6, seg6_bpf_finish_dx6);
+	if (err)
+		return err;
+	if (!ipv6_addr_any(&state->fwd.nh6))
+		nh->addr = &state->fwd.nh6;
+	return 0;
 }
 
 /* End.DX4: decapsulate, then route the inner IPv4 packet towards a next
@@ -784,50 +737,51 @@ static int seg6_bpf_end_dx6(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 static int seg6_bpf_end_dx4(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
-	int err = seg6_bpf_decap4(skb, state);
+	__be32 nh4 = *(__be32 *)param;
+	int err = seg6_bpf_decap(skb, state, IPPROTO_IPIP, seg6_bpf_finish_dx4);
 
 	if (err)
 		return err;
-	state->fwd.finish = seg6_bpf_finish4;
-	state->fwd.nh4 = *(__be32 *)param;
+	state->fwd.nh4 = nh4;
 	return 0;
 }
 
-/* End.DT4: decapsulate, then look the inner IPv4 packet up in the table of
- * a VRF device (the only way IPv4 input routes in another table).
+/* End.DT4 and End.DT46: decapsulate, then route the inner packet in the
+ * table of a VRF device, as static routes with a vrftable do.
  */
-static int seg6_bpf_end_dt4(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
-			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+static int seg6_bpf_end_dt_vrf(struct sk_buff *skb,
+			       struct seg6_bpf_srh_state *state, u32 table,
+			       u8 proto, struct seg6_bpf_nexthop *nh)
 {
-	u32 table = *(u32 *)param;	/* once: the program may change it */
 	int vrf = seg6_bpf_vrf_of(skb, state, table);
 	int err;
 
 	if (vrf < 0)
 		return vrf;
-	err = seg6_bpf_decap4(skb, state);
+	err = seg6_bpf_decap(skb, state, proto, seg6_bpf_finish_dt_vrf);
 	if (err)
 		return err;
 	nh->table = table;
-	state->fwd.finish = seg6_bpf_finish4;
 	state->fwd.vrf = vrf;
 	return 0;
 }
 
-/* End.DT46: End.DT4 or End.DT6 by the inner packet's family, one table. */
+static int seg6_bpf_end_dt4(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
+			    void *param, u32 len, struct seg6_bpf_nexthop *nh)
+{
+	return seg6_bpf_end_dt_vrf(skb, state, *(u32 *)param, IPPROTO_IPIP, nh);
+}
+
+/* End.DT46: End.DT4 or End.DT6 in VRF mode by the inner packet's family. */
 static int seg6_bpf_end_dt46(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 			     void *param, u32 len, struct seg6_bpf_nexthop *nh)
 {
-	int off = 0;
+	unsigned int off = 0;
+	int proto = ipv6_find_hdr(skb, &off, -1, NULL, NULL);
 
-	switch (ipv6_find_hdr(skb, &off, -1, NULL, NULL)) {
-	case IPPROTO_IPIP:
-		return seg6_bpf_end_dt4(skb, state, param, len, nh);
-	case IPPROTO_IPV6:
-		return seg6_bpf_end_dt6(skb, state, param, len, nh);
-	default:
+	if (proto != IPPROTO_IPIP && proto != IPPROTO_IPV6)
 		return -EBADMSG;
-	}
+	return seg6_bpf_end_dt_vrf(skb, state, *(u32 *)param, proto, nh);
 }
 
 /* End.DX2: decapsulate, then send the inner Ethernet frame out of an
@@ -843,10 +797,9 @@ static int seg6_bpf_end_dx2(struct sk_buff *skb, struct seg6_bpf_srh_state *stat
 	odev = dev_get_by_index_rcu(dev_net(skb->dev), oif);
 	if (!odev || odev->type != ARPHRD_ETHER)
 		return -EINVAL;
-	err = seg6_bpf_decap2(skb, state);
+	err = seg6_bpf_decap(skb, state, IPPROTO_ETHERNET, seg6_bpf_finish_dx2);
 	if (err)
 		return err;
-	state->fwd.finish = seg6_bpf_finish2;
 	state->fwd.oif = oif;
 	return 0;
 }
@@ -980,7 +933,7 @@ BPF_CALL_4(bpf_lwt_seg6_action, struct sk_buff *, skb, u32, action,
 	act = &seg6_bpf_actions[array_index_nospec(action, ARRAY_SIZE(seg6_bpf_actions))];
 	if (!act->apply)
 		return -EINVAL;
-	/* after End.DX4/DT4/DX2 the packet is no longer IPv6 */
+	/* after a decapsulation, its behaviour has the packet */
 	if (state->fwd.finish ||
 	    (state->has_srh ? !seg6_bpf_srh_ok(skb, state) : act->needs_srh))
 		return -EBADMSG;

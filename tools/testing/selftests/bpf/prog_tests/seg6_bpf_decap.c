@@ -7,7 +7,7 @@
  *                                         --- (d0 fd02::2   10.0.2.2) dst
  *
  * sr routes 10.0.3.0/24 via 10.0.2.2 in its main table, and 10.99.0.0/24
- * via 10.0.2.2 only in table 200, which VRF device vrf200 owns.  src sends
+ * and fc00::d2 via d0 in table 200, which VRF device vrf200 owns.  src sends
  * an inner IPv4 packet, IPv6 packet or Ethernet frame behind an SRH
  * <fc00::b, fc00::ee>; what reaches d0 is captured and compared.  For
  * VRFs alternating among a router's worth of devices, sr also has 1000
@@ -59,6 +59,8 @@ static int setup_topology(void)
 	SYS(fail, "ip -n " NS_SR " route add 10.99.0.0/24 via 10.0.2.2 dev r1 table %d",
 	    VRF_TABLE);
 	SYS(fail, "ip -n " NS_SR " -6 route add fc00::d2 via fd02::2 table 100");
+	SYS(fail, "ip -n " NS_SR " -6 route add fc00::d2 via fd02::2 dev r1 table %d",
+	    VRF_TABLE);
 	SYS(fail, "ip netns exec " NS_SR " ping -4 -c1 -W5 10.0.2.2 >/dev/null");
 	return 0;
 fail:
@@ -334,8 +336,8 @@ static void test_end_dt46(struct env *env)
 	ASSERT_EQ(env->skel->bss->rc[0], 0, "action End.DT46, IPv4 inside");
 	check_forwarded4(buf, n, IN_VRF);
 
-	/* IPv6 inside: looked up in the table as End.DT6 does */
-	env->skel->bss->table = 100;
+	/* IPv6 inside: through the same VRF, as End.DT6 with a vrftable */
+	env->skel->bss->table = VRF_TABLE;
 	len = seg6_ipv6_udp(inner, "fd01::1", "fc00::d2", ++env->seq);
 	if (!ASSERT_OK(send_inner(env, MODE_END_DT46, IPPROTO_IPV6, inner, len), "send"))
 		return;
