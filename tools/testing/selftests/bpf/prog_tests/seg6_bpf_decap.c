@@ -405,22 +405,15 @@ void test_seg6_bpf_decap(void)
 	struct seg6_bpf_route r = {
 		.sid = SID, .dev = "r0", .name = "seg6_test", .counters = true,
 	};
-	struct nstoken *tok;
 	char msg[256];
-	int err;
 
 	if (!ASSERT_OK(setup_topology(), "topology"))
 		goto out;
 	env.skel = test_seg6_bpf__open_and_load();
 	if (!ASSERT_OK_PTR(env.skel, "skel"))
 		goto out;
-	tok = open_netns(NS_SR);
-	if (!ASSERT_OK_PTR(tok, NS_SR))
-		goto out;
 	r.prog_fd = bpf_program__fd(env.skel->progs.seg6_test);
-	err = seg6_bpf_route_add(&r, msg, sizeof(msg));
-	close_netns(tok);
-	if (!ASSERT_OK(err, msg))
+	if (!ASSERT_OK(seg6_bpf_route_add_in(NS_SR, &r, msg, sizeof(msg)), msg))
 		goto out;
 	env.cap6 = seg6_capture_open_in(NS_DST, "d0");
 	env.cap4 = seg6_capture_open_proto_in(NS_DST, "d0", SOCK_DGRAM, ETH_P_IP);

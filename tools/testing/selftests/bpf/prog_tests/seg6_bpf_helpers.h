@@ -181,6 +181,21 @@ static inline int seg6_bpf_route_add(const struct seg6_bpf_route *r,
 	return seg6_nl_talk(&req.nh, msg, msglen);
 }
 
+/* seg6_bpf_route_add() in netns @ns */
+static inline int seg6_bpf_route_add_in(const char *ns,
+					const struct seg6_bpf_route *r,
+					char *msg, size_t msglen)
+{
+	struct nstoken *tok = open_netns(ns);
+	int err;
+
+	if (!ASSERT_OK_PTR(tok, ns))
+		return -1;
+	err = seg6_bpf_route_add(r, msg, msglen);
+	close_netns(tok);
+	return err;
+}
+
 /* A UDP datagram behind an SRH: segments[0] is the last segment. */
 #define SEG6_TEST_MAX_SEGS	4
 #define SEG6_TEST_MARK		"seg6bpf!"
@@ -459,24 +474,42 @@ static inline int seg6_ifindex_in(const char *ns, const char *dev)
 	return ifindex;
 }
 
-/* The errors counter of route @sid in netns @ns (counters on), or -1 */
-static inline long seg6_route_errors(const char *ns, const char *sid)
+/* The packets and errors counters of route @sid in netns @ns (counters
+ * on); 0, or -1 with both -1 when the route shows none.
+ */
+static inline int seg6_route_counters(const char *ns, const char *sid,
+				      long *packets, long *errors)
 {
-	char cmd[128], line[512];
-	long errors = -1;
+	char cmd[128], line[512], *s;
 	FILE *p;
 
+	*packets = *errors = -1;
 	snprintf(cmd, sizeof(cmd), "ip -n %s -s -6 route show %s", ns, sid);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
 	while (fgets(line, sizeof(line), p)) {
-		char *e = strstr(line, "errors ");
-
-		if (e)
-			errors = strtol(e + 7, NULL, 10);
+		s = strstr(line, "packets ");
+		if (s)
+			*packets = strtol(s + 8, NULL, 10);
+		s = strstr(line, "errors ");
+		if (s)
+			*errors = strtol(s + 7, NULL, 10);
 	}
 	pclose(p);
+	if (*packets < 0 || *errors < 0) {
+		*packets = *errors = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* The errors counter of route @sid in netns @ns (counters on), or -1 */
+static inline long seg6_route_errors(const char *ns, const char *sid)
+{
+	long packets, errors;
+
+	seg6_route_counters(ns, sid, &packets, &errors);
 	return errors;
 }
 
