@@ -50,10 +50,12 @@ check_maintainers() {
 }
 
 add_files() {
-	local f blob
+	local f blob mode
 	overlay_files "$@" | while read -r f; do
 		blob=$(git_src hash-object -w --path="$f" "$ROOT/$f")
-		gidx update-index --add --cacheinfo "100644,$blob,$f"
+		mode=100644
+		[ ! -x "$ROOT/$f" ] || mode=100755	# selftest scripts
+		gidx update-index --add --cacheinfo "$mode,$blob,$f"
 	done
 }
 
