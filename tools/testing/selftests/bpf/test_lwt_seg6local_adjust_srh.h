@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef __TEST_LWT_SEG6LOCAL_ADJUST_SRH_H
+#define __TEST_LWT_SEG6LOCAL_ADJUST_SRH_H
+
+/* The UDP payload: the lengths of the two bpf_lwt_seg6_adjust_srh() calls
+ * at the end of the SRH (no second call when 0).
+ */
+struct adjust_srh_req {
+	__s32 first;
+	__s32 second;
+};
+
+#endif
