@@ -1009,7 +1009,8 @@ const struct bpf_prog_ops lwt_seg6local_prog_ops = {
 
 static const struct nla_policy seg6_bpf_policy[SEG6_LOCAL_BPF_PROG_MAX + 1] = {
 	[SEG6_LOCAL_BPF_PROG]		= { .type = NLA_U32 },
-	[SEG6_LOCAL_BPF_PROG_NAME]	= { .type = NLA_NUL_STRING },
+	[SEG6_LOCAL_BPF_PROG_NAME]	= { .type = NLA_NUL_STRING,
+					    .len = SEG6_BPF_MAX_NAME },
 };
 
 /**
@@ -1040,12 +1041,6 @@ int seg6_bpf_parse(const struct nlattr *attr, struct seg6_bpf_prog *bp,
 	if (!tb[SEG6_LOCAL_BPF_PROG_NAME]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "End.BPF: missing program name (SEG6_LOCAL_BPF_PROG_NAME)");
-		return -EINVAL;
-	}
-	if (strnlen(nla_data(tb[SEG6_LOCAL_BPF_PROG_NAME]),
-		    nla_len(tb[SEG6_LOCAL_BPF_PROG_NAME])) > SEG6_BPF_MAX_NAME) {
-		NL_SET_ERR_MSG_ATTR(extack, tb[SEG6_LOCAL_BPF_PROG_NAME],
-				    "End.BPF: program name longer than 256 bytes");
 		return -EINVAL;
 	}
 

@@ -32,8 +32,9 @@ struct seg6_bpf_route {
 	__u32 table;		/* 0: main */
 	int prog_fd;		/* < 0: no SEG6_LOCAL_BPF_PROG */
 	const char *name;	/* NULL: no SEG6_LOCAL_BPF_PROG_NAME */
+	int name_len;		/* attribute length, 0: strlen(name) + 1 */
 	bool counters;		/* SEG6_LOCAL_COUNTERS */
-	bool extra_table_attr;	/* SEG6_LOCAL_TABLE, which End.BPF does not take */
+	bool extra_table_attr;	/* SEG6_LOCAL_TABLE, which End.BPF ignores */
 	bool no_bpf_attr;	/* leave SEG6_LOCAL_BPF out altogether */
 	__u16 nl_flags;		/* NLM_F_EXCL unless set */
 	bool flavors;		/* SEG6_LOCAL_FLAVORS with the three below */
@@ -145,7 +146,7 @@ static inline int seg6_bpf_route_add(const struct seg6_bpf_route *r,
 				    sizeof(__u32));
 		if (r->name)
 			seg6_nl_put(&req.nh, SEG6_LOCAL_BPF_PROG_NAME, r->name,
-				    strlen(r->name) + 1);
+				    r->name_len ?: strlen(r->name) + 1);
 		seg6_nl_end(&req.nh, bpf);
 	}
 	if (r->counters) {

@@ -52,7 +52,8 @@ static void expect_rejected(const struct seg6_bpf_route *r, const struct bad_cas
 
 	if (!test__start_subtest(c->what))
 		return;
-	ASSERT_EQ(seg6_bpf_route_add(r, msg, sizeof(msg)), c->err, "errno");
+	if (!ASSERT_EQ(seg6_bpf_route_add(r, msg, sizeof(msg)), c->err, "errno"))
+		SYS_NOFAIL("ip -6 route del %s/128", r->sid);	/* for the next case */
 	ASSERT_STREQ(msg, c->msg, "extack");
 	ASSERT_EQ(sid_routes(), before, "table unchanged");
 }
@@ -171,7 +172,7 @@ static void test_fuzz(const struct fuzz_fds *fds)
 
 void test_seg6_bpf_netlink(void)
 {
-	char long_name[300], max_name[257];
+	char long_name[300], max_name[257], early_nul_name[300] = "p";
 	struct test_seg6_bpf *skel = NULL;
 	struct nstoken *tok = NULL;
 	int other_fd = -1, null_fd = -1, closed_fd, good_fd;
@@ -199,6 +200,7 @@ void test_seg6_bpf_netlink(void)
 		goto out;
 	memset(long_name, 'x', sizeof(long_name) - 1);
 	long_name[sizeof(long_name) - 1] = '\0';
+	memset(early_nul_name + 2, 'e', sizeof(early_nul_name) - 3);
 	memset(max_name, 'm', sizeof(max_name) - 1);
 	max_name[sizeof(max_name) - 1] = '\0';
 
@@ -222,12 +224,29 @@ void test_seg6_bpf_netlink(void)
 	ROUTE(.prog_fd = closed_fd);
 	expect_rejected(&r, &(struct bad_case){ "closed_fd", -EBADF,
 			"End.BPF: program fd is not an open file descriptor" });
+	/* the name's policy is upstream's: a NUL within its first 257
+	 * bytes, and at most 256 bytes in all, the trailing NUL excepted
+	 */
 	ROUTE(.name = long_name);
 	expect_rejected(&r, &(struct bad_case){ "name_too_long", -EINVAL,
-			"End.BPF: program name longer than 256 bytes" });
-	ROUTE(.extra_table_attr = true);
-	expect_rejected(&r, &(struct bad_case){ "unsupported_attr", -EINVAL,
-			"seg6local: attribute not supported by this action" });
+			"Attribute failed policy validation" });
+	ROUTE(.name = early_nul_name, .name_len = sizeof(early_nul_name));
+	expect_rejected(&r, &(struct bad_case){ "name_early_nul_too_long", -ERANGE,
+			"Attribute failed policy validation" });
+
+	if (test__start_subtest("ignored_attr_accepted")) {
+		/* Since End.BPF exists, attributes it does not take are
+		 * ignored (iproute2 sends SEG6_LOCAL_TABLE whenever it is
+		 * given one); they must not make a route fail now.
+		 */
+		ROUTE(.extra_table_attr = true);
+		ASSERT_OK(seg6_bpf_route_add(&r, msg, sizeof(msg)), msg);
+		ASSERT_EQ(sid_routes(), 1, "route added");
+		ASSERT_OK(system(IS_END_BPF), "End.BPF route");
+		ASSERT_NEQ(system("ip -6 route show fc00::1 | grep -q 'table 100'"), 0,
+			   "the ignored attribute is not dumped");
+		SYS_NOFAIL("ip -6 route del fc00::1/128");
+	}
 
 	if (test__start_subtest("longest_name_accepted")) {
 		/* the notification and the dump have room for it */
