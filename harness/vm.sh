@@ -10,7 +10,9 @@
 #   vm.sh --interactive RUNDIR    a shell on the serial console
 #
 # KVM is used when /dev/kvm and the CPU's virtualisation flags are there,
-# TCG otherwise.
+# TCG otherwise.  VM_ICOUNT=1: one vCPU under single-threaded TCG whose
+# clock advances 1 ns per guest instruction (-icount shift=0), so that a
+# rate measured in the guest counts instructions, whatever the host does.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,9 +26,14 @@ KERNEL=${VM_KERNEL:-$BUILD/arch/x86/boot/bzImage}
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing (run 'make deps')"
 
 accel=$(vm_accel)
+[ "${VM_ICOUNT:-0}" = 1 ] && accel=icount
 case $accel in
 kvm) ACCEL=(-accel kvm -cpu host) ;;
 tcg) ACCEL=(-accel tcg,thread=multi -cpu max) ;;
+icount)
+	ACCEL=(-accel tcg,thread=single -icount shift=0,sleep=off,align=off -cpu max)
+	VM_CPUS=1
+	;;
 *) die "VM_ACCEL=$accel: kvm or tcg" ;;
 esac
 
@@ -42,7 +49,10 @@ APPEND+=" SEG6_CPUS=${VM_CPUS:-2}"
 # and that the TSC is reliable: the clocksource watchdog checks it against
 # jiffies, whose ticks a busy host delays, and would otherwise mark it
 # unstable and fall back to jiffies all the same.
-if [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo; then
+if [ "$accel" = icount ]; then
+	# the TSC counts the virtual clock: 1 GHz
+	APPEND+=" tsc_early_khz=1000000 tsc=reliable"
+elif [ "$accel" = tcg ] && grep -qw constant_tsc /proc/cpuinfo; then
 	APPEND+=" tsc_early_khz=$(awk '/^cpu MHz/ { printf "%d", $4 * 1000; exit }' /proc/cpuinfo)"
 	APPEND+=" tsc=reliable"
 fi

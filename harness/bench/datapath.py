@@ -6,6 +6,8 @@
 
 stock: on the unpatched kernel (harness/stock.sh), only the cases it can
 run (no kfunc, no srv6-dm), for bench.sh to set ours against them.
+BENCH_CASES (a Python regular expression) keeps only the cases whose
+name it matches; a pair runs when both of its cases are kept.
 
 A generator namespace sends one kind of frame at a time (seg6_gen: XDP
 live frames, in-kernel) into a router namespace whose SIDs are bound to
@@ -20,11 +22,12 @@ by case, for the kernel functions where the time goes.
 """
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
 
-from scapy.all import Ether, IPv6, IPv6ExtHdrSegmentRouting, UDP, Raw
+from scapy.all import Ether, IP, IPv6, IPv6ExtHdrSegmentRouting, UDP, Raw
 
 ST = os.environ["SEG6_ST"]
 GEN = ST + "/seg6_gen"
@@ -39,6 +42,13 @@ PERF_DATA = "/tmp/seg6-bench.perf"
 FINAL = "fc00:ff::1"
 PAYLOAD = b"\x00" * 56             # a 64-octet UDP datagram
 DM_TYPE_OFF = 14 + 40 + 8 + 2 * 16  # the DM TLV's type octet in the frame
+# End.DT4's VRFs, among a router's worth of devices.  Their tables took
+# the same slot of the per-CPU VRF cache End.BPF had before (a hash of the
+# table into 16 entries), so that alternating between them walked every
+# device for every packet.
+VRF_TABLES = (104, 117)
+DEVICES = 1000
+INNER4 = "10.9.0.1"                # routed to dummy0 in both VRFs' tables
 
 
 def run(*cmd, ns=None, check=True):
@@ -69,6 +79,24 @@ def topology():
         rtr("ip", "-6", "route", "add", "fc00:ff::/64", "dev", "dummy0", "table", table)
     # the veth takes redirected XDP frames only with an XDP program
     rtr("ip", "link", "set", "dev", "r0", "xdpdrv", "obj", XDP_PASS, "sec", "xdp")
+    vrfs()
+
+
+def vrfs():
+    """DEVICES dummy devices, and a VRF for each of VRF_TABLES that routes
+    INNER4 to dummy0."""
+    batch = "/tmp/seg6-bench-devices"
+    with open(batch, "w") as f:
+        f.writelines("link add nd%d type dummy\n" % i for i in range(DEVICES))
+    rtr("ip", "-batch", batch)
+    os.unlink(batch)
+    # a static End.DT4 finds its VRF by table only in strict mode
+    rtr("sysctl", "-qw", "net.vrf.strict_mode=1")
+    for t in VRF_TABLES:
+        rtr("ip", "link", "add", "vrf%d" % t, "type", "vrf", "table", str(t))
+        rtr("ip", "link", "set", "vrf%d" % t, "up")
+        rtr("ip", "route", "add", INNER4 + "/32", "dev", "dummy0", "table", str(t))
+    rtr("sysctl", "-qw", "net.ipv4.ip_forward=1")
 
 
 def seg6local(sid, *action):
@@ -89,9 +117,12 @@ def sids(stock):
     end_bpf("fc00::6", "tlv_helpers")
     rtr("ip", "-6", "route", "add", "fd00:ff::2/128", "encap", "seg6", "mode", "encap",
         "segs", "fc00:ff::2", "dev", "dummy0")
+    seg6local("fc00::9", "End.DT4", "vrftable", str(VRF_TABLES[0]))
     if stock:
         return None
     end_bpf("fc00::7", "tlv_kfunc")
+    end_bpf("fc00::a", "dt4_one_vrf")
+    end_bpf("fc00::b", "dt4_two_vrfs")
     # srv6-dm: End.DM at fc00::8, the injector on fd00:ff::1
     dm = subprocess.Popen(["ip", "netns", "exec", "rtr", SRV6DM, "-q",
                            "inject", "fd00:ff::1/128", "dev", "dummy0", "segs",
@@ -109,7 +140,7 @@ def mac(ns, dev):
 
 # cases the unpatched kernel runs too
 STOCK_CASES = ("End", "End.BPF no-op", "End.BPF tag++", "End.T", "End.BPF -> End.T",
-               "+8 B TLV: helpers", "End, 48 B TLV", "seg6 encap")
+               "+8 B TLV: helpers", "End, 48 B TLV", "seg6 encap", "End.DT4")
 
 
 def frames():
@@ -127,6 +158,15 @@ def frames():
 
     def plain(dst):
         return eth / IPv6(src="fd00:1::1", dst=dst, hlim=64) / udp
+
+    def srv6_ipv4(sid, segleft):
+        """IPv4 behind an SRH whose last segment is @sid (@segleft 0), or
+        whose active one is (@segleft 1, the last being FINAL)."""
+        addrs = [sid] if segleft == 0 else [FINAL, sid]
+        srh = IPv6ExtHdrSegmentRouting(addresses=addrs, segleft=segleft,
+                                       lastentry=len(addrs) - 1, nh=4)
+        return eth / IPv6(src="fd00:1::1", dst=sid, hlim=64) / srh / \
+            IP(src="10.8.0.1", dst=INNER4, ttl=64) / udp
 
     # a DM TLV (samples/bpf/srv6_dm.h) of session 1; 252 makes it another
     # experimental TLV that End.DM lets pass
@@ -146,6 +186,9 @@ def frames():
         ("End.DM 1:100", srv6("fc00::8", other), mark),
         ("End.DM 1:1", srv6("fc00::8", dm_tlv), []),
         ("seg6 encap", plain("fd00:ff::2"), []),
+        ("End.DT4", srv6_ipv4("fc00::9", 0), []),
+        ("End.BPF -> End.DT4", srv6_ipv4("fc00::a", 1), []),
+        ("End.BPF -> End.DT4, 2 VRFs", srv6_ipv4("fc00::b", 1), []),
         ("DM injector 1:1", plain("fd00:ff::1"), []),
     ]
 
@@ -161,6 +204,9 @@ PAIRS = [
     ("End.DM 1:100", "End, 48 B TLV", 0.98, None),
     ("End.DM 1:1", "End, 48 B TLV", None, None),
     ("DM injector 1:1", "seg6 encap", 0.811, 0.95),
+    ("End.BPF -> End.DT4", "End.DT4", None, 0.98),
+    # alternating VRFs costs what one does: no walk of the devices
+    ("End.BPF -> End.DT4, 2 VRFs", "End.BPF -> End.DT4", None, 0.99),
 ]
 
 
@@ -185,7 +231,8 @@ def summary(values):
 PROFILED = {"End.BPF no-op": "fc00::2", "End.BPF tag++": "fc00::3",
             "End.BPF -> End.T": "fc00::5", "+8 B TLV: helpers": "fc00::6",
             "+8 B TLV: kfunc": "fc00::7", "End.DM 1:100": "fc00::8",
-            "End.DM 1:1": "fc00::8"}
+            "End.DM 1:1": "fc00::8", "End.BPF -> End.DT4": "fc00::a",
+            "End.BPF -> End.DT4, 2 VRFs": "fc00::b"}
 
 
 def program_time(sid):
@@ -284,7 +331,9 @@ def main(argv):
     stock = argv[5:] == ["stock"]
     topology()
     dm = sids(stock)
-    cases = [c for c in frames() if not stock or c[0] in STOCK_CASES]
+    only = os.environ.get("BENCH_CASES")
+    cases = [c for c in frames() if (not stock or c[0] in STOCK_CASES) and
+             (not only or re.search(only, c[0]))]
     names = [c[0] for c in cases]
     by_name = {c[0]: c for c in cases}
     pairs = [p for p in PAIRS if p[0] in names and p[1] in names]

@@ -35,6 +35,30 @@ int end_t(struct __sk_buff *skb)
 	return BPF_REDIRECT;
 }
 
+/* End.DT4 in the VRFs of datapath.py's VRF_TABLES */
+SEC("lwt_seg6local")
+int dt4_one_vrf(struct __sk_buff *skb)
+{
+	int table = 104;
+
+	if (bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT4, &table, sizeof(table)))
+		return BPF_DROP;
+	return BPF_REDIRECT;
+}
+
+__u32 packets;
+
+/* ...and alternating between the two, packet by packet */
+SEC("lwt_seg6local")
+int dt4_two_vrfs(struct __sk_buff *skb)
+{
+	int table = packets++ & 1 ? 117 : 104;
+
+	if (bpf_lwt_seg6_action(skb, SEG6_LOCAL_ACTION_END_DT4, &table, sizeof(table)))
+		return BPF_DROP;
+	return BPF_REDIRECT;
+}
+
 /* where the SRH ends, where a TLV goes after the last one */
 static int srh_end(struct __sk_buff *skb)
 {
