@@ -374,7 +374,8 @@ static void test_pre_program_drops(struct test_seg6_bpf *skel, int fd)
 /* RFC 8754 2.1.1.1: Pad1 is one octet; an SRH may end with one. */
 static void test_pad1(struct test_seg6_bpf *skel, int fd)
 {
-	static const __u8 padn_pad1[8] = { 4, 5, 0, 0, 0, 0, 0, 0 };
+	static const __u8 padn_pad1[8] = { SR6_TLV_PADDING, 5, 0, 0, 0, 0, 0,
+					   SR6_TLV_PAD1 };
 	const char * const segs[] = { "fc00::b", FINAL };
 	char pkt[512], tail[64];
 	size_t len, ulen;
@@ -600,7 +601,7 @@ static bool srh_valid(const __u8 *pkt, __u32 len, __u32 off)
 	if (end > len || tlv > end || srh->segments_left > srh->first_segment + 1)
 		return false;
 	while (tlv < end) {
-		if (pkt[tlv] == 0) {	/* Pad1 */
+		if (pkt[tlv] == SR6_TLV_PAD1) {
 			tlv++;
 			continue;
 		}
