@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 120
 #
-# samples/bpf/seg6bpf on a live SID: bad usage exits 2 with the usage text,
+# samples/bpf/seg6bpf on a live SID: bad usage exits 2 with one line and a
+# pointer to --help (-h and --help print the usage on stdout, exit 0),
 # refusals exit 1 with the kernel's (or libbpf's) reason and leave nothing
 # behind, attach/show/replace/detach drive real traffic, pins are removed
 # only when they are the route's own, and a program
@@ -57,18 +58,21 @@ topology() {
 }
 
 # expect_exit STATUS PATTERN -- ARGS: seg6bpf ARGS (in sr) exits STATUS and
-# its stderr matches PATTERN (a grep -E regex)
+# its stderr matches PATTERN (a grep -E regex); a usage error (exit 2) is
+# one line and a pointer to --help, nothing more
 expect_exit() {
 	local want=$1 pattern=$2 got err
 	shift 3
 	err=$(sr "$BIN" "$@" 2>&1 >/dev/null)
 	got=$?
-	if [ "$got" = "$want" ] && grep -qE -- "$pattern" <<<"$err"; then
+	if [ "$got" = "$want" ] && grep -qE -- "$pattern" <<<"$err" &&
+	   { [ "$want" != 2 ] || [ "$(sed -n '2,$p' <<<"$err")" = "$HINT" ]; }; then
 		ok "seg6bpf $* -> $got: $(head -n1 <<<"$err")"
 	else
 		bad "seg6bpf $* -> exit $got (want $want), stderr: $err"
 	fi
 }
+HINT="Try 'seg6bpf --help' for more information."
 
 no_route() {
 	if [ -z "$(ip -n t_sr -6 route show $SID)" ]; then ok "no route left: $1"
@@ -89,8 +93,8 @@ topology || { echo "not ok - topology"; exit 1; }
 ip netns exec t_src ping -6 -c1 -W5 fd01::2 >/dev/null
 sr ping -6 -c1 -W5 fd02::2 >/dev/null
 
-# usage errors: exit 2, usage on stderr
-expect_exit 2 'Usage:' --
+# usage errors: exit 2, one line and the hint on stderr
+expect_exit 2 '^seg6bpf: a command is needed' --
 expect_exit 2 "unknown command 'frob'" -- frob $SID
 expect_exit 2 "bad SID 'fc00::zz'" -- attach fc00::zz dev r0 obj "$OBJ" prog end_pass
 expect_exit 2 "bad SID prefix length" -- attach $SID/129 dev r0 obj "$OBJ" prog end_pass
@@ -102,8 +106,15 @@ expect_exit 2 "unexpected 'obj'" -- detach $SID dev r0 obj "$OBJ"
 expect_exit 2 "bad table '-1'" -- attach $SID dev r0 obj "$OBJ" prog end_pass table -1
 expect_exit 2 "bad table '0'" -- show table 0
 expect_exit 2 "needs a SID" -- detach
-if sr "$BIN" --help | grep -q '^Usage:'; then ok "--help on stdout, exit 0"
-else bad "--help"; fi
+expect_exit 2 "bad table '0x10'" -- show table 0x10
+ERR=$(mktemp)
+for h in -h --help; do
+	out=$(sr "$BIN" $h 2>"$ERR") && rc=0 || rc=$?
+	if [ $rc = 0 ] && grep -q '^Usage: seg6bpf' <<<"$out" && [ ! -s "$ERR" ]; then
+		ok "$h: usage on stdout, exit 0"
+	else bad "$h: exit $rc, stderr: $(cat "$ERR")"; fi
+done
+rm -f "$ERR"
 no_route "after usage errors"
 
 # refusals: exit 1 with the reason, nothing left behind

@@ -351,13 +351,31 @@ def geant():
     return Domain("g", GEANT, hosts)
 
 
+HINT = "Try 'segtrace --help' for more information."
+
+
 def usage_errors(c):
-    for args in ([], ["-m", "0", "fd00::1"], ["-m", "33", "fd00::1"], ["-w", "x", "fd00::1"],
-                 ["-s", "nope", "fd00::1"], ["-f", "17", "fd00::1"], ["-z", "fd00::1"],
-                 ["not-an-address"], ["fd00::1", "fd00::2"]):
+    """Bad usage: exit 2, what is wrong in one line and the hint, nothing
+    on stdout; -h and --help: the usage on stdout, exit 0."""
+    for args, what in (([], "a DESTINATION is needed"), (["-m", "0", "fd00::1"], "bad -m '0'"),
+                       (["-m", "33", "fd00::1"], "bad -m '33'"),
+                       (["-w", "x", "fd00::1"], "bad -w 'x'"),
+                       (["-w", "0x10", "fd00::1"], "bad -w '0x10'"),
+                       (["-s", "nope", "fd00::1"], "bad SID 'nope'"),
+                       (["-f", "17", "fd00::1"], "bad -f '17'"),
+                       (["-z", "fd00::1"], "unknown option '-z'"),
+                       (["fd00::1", "-m"], "option -m needs a value"),
+                       (["not-an-address"], "bad DESTINATION 'not-an-address'"),
+                       (["fd00::1", "fd00::2"], "one DESTINATION only, not 'fd00::2'")):
         rc, out, err = segtrace(None, *args)
-        c.check("usage error %s: exit 2 and usage" % (args or "(no argument)"),
-                rc == 2 and "\nUsage: segtrace" in "\n" + err, "exit %d: %s" % (rc, err))
+        c.check("usage error %s: exit 2, one line and the hint" % (args or "(no argument)"),
+                rc == 2 and out == "" and err.splitlines() == ["segtrace: " + what, HINT],
+                "exit %d: %s" % (rc, err))
+    for h in ("-h", "--help"):
+        rc, out, err = segtrace(None, h)
+        c.check("%s: usage on stdout, exit 0" % h,
+                rc == 0 and out.startswith("Usage: segtrace") and err == "",
+                "exit %d: %s" % (rc, err))
 
 
 def test():

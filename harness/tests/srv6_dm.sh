@@ -136,7 +136,8 @@ expect_usage() {
 	shift
 	err=$("$BIN" "$@" 2>&1 >/dev/null)
 	rc=$?
-	if [ "$rc" = 2 ] && grep -q "^Usage:" <<<"$err" && grep -qE -- "$pattern" <<<"$err"; then
+	if [ "$rc" = 2 ] && grep -qE -- "$pattern" <<<"$err" &&
+	   [ "$(sed -n '2,$p' <<<"$err")" = "Try 'srv6-dm --help' for more information." ]; then
 		ok "srv6-dm $* -> 2: $(head -n1 <<<"$err")"
 	else
 		bad "srv6-dm $* -> $rc, stderr: $err"
@@ -151,7 +152,7 @@ nothing_installed() {
 topology || { echo "not ok - topology"; exit 1; }
 mkdir -p "$BPFFS" && mount -t bpf bpf "$BPFFS" || bad "mount bpffs"
 
-# bad usage: exit 2, usage text, nothing installed
+# bad usage: exit 2, one line and a pointer to --help, nothing installed
 expect_usage 'nothing to do' --
 expect_usage "unknown object 'frob'" -- frob
 expect_usage 'dev, segs and session are required' inject fd00:4::2 dev lo segs fc00::1
@@ -168,6 +169,15 @@ expect_usage "bad table '0'" session 3 then decap table 0
 expect_usage "bad interval '0'" -i 0 session 1
 expect_usage 'set needs -p DIR' set 1 every 5
 expect_usage 'set SESSION every N expected' -p "$BPFFS" set 1 evry 5
+expect_usage "bad session '0x10'" inject fd00:4::2 dev lo segs fc00::1 session 0x10
+expect_usage "unknown option '-z'" -z session 1
+expect_usage 'option -i needs a value' -i
+for h in -h --help; do
+	out=$("$BIN" $h 2>"$TMP/help.err") && rc=0 || rc=$?
+	if [ $rc = 0 ] && grep -q '^Usage: srv6-dm' <<<"$out" && [ ! -s "$TMP/help.err" ]; then
+		ok "srv6-dm $h: usage on stdout, exit 0"
+	else bad "srv6-dm $h: exit $rc, stderr: $(cat "$TMP/help.err")"; fi
+done
 
 # refusals after a partial install: exit 1, everything removed again
 ip -n r1 -6 route add fc00:1::a/128 via fd00:2::2

@@ -238,14 +238,29 @@ USAGE_ERRORS = (
     ["-p", "/tmp", "set", "fc00:2::a", "weight", "0"],
     ["-p", "/tmp", "set", "fc00:2::a", "weight"],
     ["-p", "/tmp", "set", "fc00:2::a", "size", "3"],
+    ["-p", "/tmp", "set", "fc00:2::a", "weight", "0x10"],
+    ["-i"],
 )
 
 
+HINT = "Try 'srv6-hybrid --help' for more information."
+
+
 def usage_errors(c):
+    """Bad usage: exit 2, what is wrong in one line and the hint; -h and
+    --help: the usage on stdout, exit 0."""
     for args in USAGE_ERRORS:
         rc, out, err = hybrid(None, *args)
-        c.check("usage error %s: exit 2 and usage" % (" ".join(args) or "(no argument)"),
-                rc == 2 and "Usage: srv6-hybrid" in err, "exit %d: %s" % (rc, err))
+        lines = err.splitlines()
+        c.check("usage error %s: exit 2, one line and the hint" % (" ".join(args) or
+                                                                  "(no argument)"),
+                rc == 2 and len(lines) == 2 and lines[0].startswith("srv6-hybrid: ") and
+                lines[1] == HINT, "exit %d: %s" % (rc, err))
+    for h in ("-h", "--help"):
+        rc, out, err = hybrid(None, h)
+        c.check("%s: usage on stdout, exit 0" % h,
+                rc == 0 and out.startswith("Usage: srv6-hybrid") and err == "",
+                "exit %d: %s" % (rc, err))
     rc, out, err = hybrid(None, "link", "a", "sid", "fc00:2::a", "weight", "0")
     c.check("weight 0 says why", "at least 1" in err, err)
     rc, out, err = hybrid(None, "endpoint", "a", "sid", "fc00:1::a", "dev", "nosuchdev")

@@ -73,18 +73,16 @@ static int print_libbpf(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, args);
 }
 
+/* Bad input: what is wrong in one line, where the usage is, exit 2. */
 static void usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (fmt) {
-		fputs("seg6bpf: ", stderr);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fputc('\n', stderr);
-	}
-	fputs(usage_text, stderr);
+	fputs("seg6bpf: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'seg6bpf --help' for more information.\n", stderr);
 	exit(EXIT_USAGE);
 }
 
@@ -129,7 +127,7 @@ static __u32 parse_table(const char *arg)
 	char *end;
 
 	errno = 0;
-	v = strtoul(arg, &end, 0);
+	v = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || !v || v > UINT_MAX || arg[0] == '-')
 		usage("bad table '%s'", arg);
 	return v;
@@ -633,7 +631,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc < 2)
-		usage(NULL);
+		usage("a command is needed: attach, replace, detach or show");
 	c.verb = argv[1];
 	libbpf_set_print(print_libbpf);
 

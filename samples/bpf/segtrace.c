@@ -39,6 +39,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/seg6.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,9 +132,16 @@ struct result {
 	struct srv6_oamp_reply reply;
 };
 
-static int usage(void)
+/* Bad input: what is wrong in one line, where the usage is; exit 2. */
+static int usage(const char *fmt, ...)
 {
-	fputs(usage_text, stderr);
+	va_list ap;
+
+	fputs("segtrace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'segtrace --help' for more information.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -715,6 +723,11 @@ int main(int argc, char **argv)
 	int opt, err;
 
 	inet_pton(AF_INET6, "fcff::1", &t.sid);
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "js:m:n:w:q:f:h")) != -1) {
 		switch (opt) {
 		case 'j':
@@ -722,34 +735,43 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			if (inet_pton(AF_INET6, optarg, &t.sid) != 1)
-				return usage();
+				return usage("bad SID '%s'", optarg);
 			break;
 		case 'm':
 			if (!parse_int(optarg, 1, MAX_DEPTH, &t.max_depth))
-				return usage();
+				return usage("bad -m '%s' (1-%d)", optarg, MAX_DEPTH);
 			break;
 		case 'n':
 			if (!parse_int(optarg, 1, 1000000, &t.max_probes))
-				return usage();
+				return usage("bad -n '%s' (1-1000000)", optarg);
 			break;
 		case 'w':
 			if (!parse_int(optarg, 1, 60000, &t.wait_ms))
-				return usage();
+				return usage("bad -w '%s' (1-60000)", optarg);
 			break;
 		case 'q':
 			if (!parse_int(optarg, 1, 10, &t.tries))
-				return usage();
+				return usage("bad -q '%s' (1-10)", optarg);
 			break;
 		case 'f':
 			if (!parse_int(optarg, 1, MAX_FIRST, &t.flows))
-				return usage();
+				return usage("bad -f '%s' (1-%d)", optarg, MAX_FIRST);
 			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
 		default:
-			return usage();
+			if (strchr("smnwqf", optopt))
+				return usage("option -%c needs a value", optopt);
+			return usage("unknown option '-%c'", optopt);
 		}
 	}
-	if (optind != argc - 1 || inet_pton(AF_INET6, argv[optind], &t.dst) != 1)
-		return usage();
+	if (optind == argc)
+		return usage("a DESTINATION is needed");
+	if (optind != argc - 1)
+		return usage("one DESTINATION only, not '%s'", argv[optind + 1]);
+	if (inet_pton(AF_INET6, argv[optind], &t.dst) != 1)
+		return usage("bad DESTINATION '%s'", argv[optind]);
 
 	err = source_for(&t.dst, &t.src);
 	if (err) {

@@ -29,20 +29,27 @@ static void vsay(const char *fmt, va_list ap)
 }
 
 /**
- * usage() - report bad input and exit with status 2
- * @fmt: what is wrong (printf format), or NULL for the usage text alone
+ * usage() - report bad input in one line, point at --help, exit with status 2
+ * @fmt: what is wrong (printf format)
  */
 noreturn void usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (fmt) {
-		va_start(ap, fmt);
-		vsay(fmt, ap);
-		va_end(ap);
-	}
-	fputs(srv6_usage_text, stderr);
+	va_start(ap, fmt);
+	vsay(fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", srv6_prog_name);
 	exit(EXIT_USAGE);
+}
+
+/**
+ * srv6_help() - -h or --help: the usage text on stdout, exit with status 0
+ */
+noreturn void srv6_help(void)
+{
+	fputs(srv6_usage_text, stdout);
+	exit(0);
 }
 
 /**
@@ -75,7 +82,7 @@ unsigned long parse_ulong(const char *what, const char *arg, unsigned long max)
 	char *end;
 
 	errno = 0;
-	v = strtoul(arg, &end, 0);
+	v = strtoul(arg, &end, 10);
 	if (errno || end == arg || *end || arg[0] == '-' || v > max)
 		usage("bad %s '%s' (0-%lu)", what, arg, max);
 	return v;
@@ -155,6 +162,9 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts)
 
 	memset(opts, 0, sizeof(*opts));
 	opts->interval = 1;
+	if (argc > 1 && !strcmp(argv[1], "--help"))
+		srv6_help();
+	opterr = 0;
 	while ((opt = getopt(argc, argv, "+j:i:t:p:qh")) != -1) {
 		switch (opt) {
 		case 'j':
@@ -172,8 +182,12 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts)
 		case 'q':
 			opts->quiet = true;
 			break;
+		case 'h':
+			srv6_help();
 		default:
-			usage(NULL);
+			if (strchr("jitp", optopt))
+				usage("option -%c needs a value", optopt);
+			usage("unknown option '-%c'", optopt);
 		}
 	}
 	return optind;

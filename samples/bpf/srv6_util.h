@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the SRv6 samples' daemons (srv6-dm, srv6-hybrid) share: command
- * line parsing with one way to fail (usage and exit 2 for bad input, a
- * message and 1 when the system refuses), signals read from a signalfd,
+ * line parsing with one way to fail (one line and exit 2 for bad input, a
+ * message and 1 when the system refuses; -h and --help print the usage
+ * on stdout), signals read from a signalfd,
  * End.DM's ring buffer and the delay of its samples.
  */
 #ifndef __SRV6_UTIL_H
@@ -49,6 +50,7 @@ extern const char *srv6_prog_name;
 extern const char *srv6_usage_text;
 
 noreturn void usage(const char *fmt, ...);
+noreturn void srv6_help(void);
 int fail(const char *fmt, ...);
 unsigned long parse_ulong(const char *what, const char *arg, unsigned long max);
 double parse_seconds(const char *what, const char *arg);
