@@ -17,8 +17,10 @@ route computation above it.
 import ctypes
 import json
 import os
+import select
 import subprocess
 import sys
+import signal
 import time
 from collections import deque
 
@@ -357,12 +359,12 @@ HINT = "Try 'segtrace --help' for more information."
 def usage_errors(c):
     """Bad usage: exit 2, what is wrong in one line and the hint, nothing
     on stdout; -h and --help: the usage on stdout, exit 0."""
-    for args, what in (([], "a DESTINATION is needed"), (["-m", "0", "fd00::1"], "bad -m '0'"),
-                       (["-m", "33", "fd00::1"], "bad -m '33'"),
-                       (["-w", "x", "fd00::1"], "bad -w 'x'"),
-                       (["-w", "0x10", "fd00::1"], "bad -w '0x10'"),
+    for args, what in (([], "a DESTINATION is needed"), (["-m", "0", "fd00::1"], "bad -m '0' (1-32)"),
+                       (["-m", "33", "fd00::1"], "bad -m '33' (1-32)"),
+                       (["-w", "x", "fd00::1"], "bad -w 'x' (1-60000)"),
+                       (["-w", "0x10", "fd00::1"], "bad -w '0x10' (1-60000)"),
                        (["-s", "nope", "fd00::1"], "bad SID 'nope'"),
-                       (["-f", "17", "fd00::1"], "bad -f '17'"),
+                       (["-f", "17", "fd00::1"], "bad -f '17' (1-16)"),
                        (["-z", "fd00::1"], "unknown option '-z'"),
                        (["fd00::1", "-m"], "option -m needs a value"),
                        (["not-an-address"], "bad DESTINATION 'not-an-address'"),
@@ -376,6 +378,52 @@ def usage_errors(c):
         c.check("%s: usage on stdout, exit 0" % h,
                 rc == 0 and out.startswith("Usage: segtrace") and err == "",
                 "exit %d: %s" % (rc, err))
+
+
+def interrupted(c):
+    """Ctrl-C during a long wait: progress came first on stderr, the
+    partial result is printed, exit 130.  The first hop is behind a dummy
+    device, so a probe waits all of -w."""
+    for cmd in (("link", "add", "d0", "type", "dummy"), ("link", "set", "d0", "up"),
+                ("-6", "addr", "add", "fd0a::1/64", "dev", "d0", "nodad"),
+                ("-6", "route", "add", "fd0b::/64", "via", "fd0a::2", "dev", "d0")):
+        sh("ip", "-n", "lonely", *cmd)
+    for args, shape in ((["-w", "60000", "-q", "1", "fd0b::1"], "tree"),
+                        (["-j", "-w", "60000", "-q", "1", "fd0b::1"], "JSON")):
+        p = subprocess.Popen(["ip", "netns", "exec", "lonely", SEGTRACE] + args,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        early = b""             # stderr up to the first progress line, 10 s at most
+        deadline = time.time() + 10
+        while b"segtrace: depth" not in early and time.time() < deadline:
+            if select.select([p.stderr], [], [], max(deadline - time.time(), 0))[0]:
+                chunk = os.read(p.stderr.fileno(), 4096)
+                if not chunk:
+                    break
+                early += chunk
+        t0 = time.time()
+        p.send_signal(signal.SIGINT)
+        try:
+            out, err = p.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        out, err = out.decode(), (early + err).decode()
+        first = next((l for l in err.splitlines() if l.startswith("segtrace: depth")), "")
+        c.check("Ctrl-C (%s): progress on stderr before it" % shape,
+                first.startswith("segtrace: depth 1: 1 node to explore"), first)
+        c.check("Ctrl-C (%s): exit 130 within 5 s of it" % shape,
+                p.returncode == 130 and time.time() - t0 < 5,
+                "exit %s after %.1f s" % (p.returncode, time.time() - t0))
+        if shape == "tree":
+            ok = "; interrupted" in out and "fd0a::2  (not explored)" in out
+        else:
+            try:
+                res = json.loads(out)
+            except ValueError:
+                res = {}
+            ok = res.get("interrupted") is True and \
+                [n["state"] for n in res.get("nodes", [])] == ["not explored"]
+        c.check("Ctrl-C (%s): what is known is printed" % shape, ok, out + err)
 
 
 def test():
@@ -403,8 +451,11 @@ def test():
 
     sh("ip", "netns", "add", "lonely")
     rc, out, err = segtrace("lonely", "fd00::1")
-    sh("ip", "netns", "del", "lonely")
     c.check("no route at all: exit 1 and says so", rc == 1 and "no route to fd00::1" in err, err)
+    try:
+        interrupted(c)
+    finally:
+        sh("ip", "netns", "del", "lonely")
 
     d = fanout()
     try:

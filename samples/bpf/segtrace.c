@@ -26,9 +26,14 @@
  * SRH too.  Probes are bounded (-n), and so are the waits (-w, -q) and
  * the depth (-m).
  *
+ * Progress goes to stderr, a line per depth.  SIGINT (Ctrl-C) or SIGTERM
+ * ends the trace early: what is known so far is printed, the hop being
+ * explored as "not explored", and the exit status is 128 + the signal.
+ *
  * Exit status: 0 when every path reached the destination, 1 otherwise
- * (or on a failure), 2 on bad usage.
+ * (or on a failure), 2 on bad usage, 130 or 143 when interrupted.
  */
+#define _GNU_SOURCE	/* ppoll */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <errno.h>
@@ -39,6 +44,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/seg6.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -89,7 +95,7 @@ enum hop_state {
 };
 
 static const char *const state_names[] = {
-	[ST_OPEN] = "open", [ST_ANSWERED] = "oamp", [ST_PASSED] = "icmp",
+	[ST_OPEN] = "not explored", [ST_ANSWERED] = "oamp", [ST_PASSED] = "icmp",
 	[ST_DEST] = "destination", [ST_NO_ROUTE] = "no route",
 	[ST_SILENT] = "no answer", [ST_LOOP] = "loop",
 	[ST_LINK_LOCAL] = "link-local", [ST_DOWN] = "down",
@@ -111,6 +117,7 @@ struct tracer {
 	int max_depth, max_probes, wait_ms, tries, flows;
 	bool json;
 	int probes;
+	bool interrupted;	/* by SIGINT or SIGTERM: what is known so far */
 	__u32 next_id;
 	struct hop hops[MAX_NODES];
 	int nr_hops;
@@ -377,6 +384,40 @@ static bool read_reply(int fd, __u32 id, struct result *res)
  * destination without; from a socket of its own, so with a flow label of
  * its own and no answer to an earlier probe.
  */
+static int stop_signal;
+/* the signal mask while waiting for an answer: SIGINT and SIGTERM open */
+static sigset_t wait_mask;
+
+static void on_stop_signal(int sig)
+{
+	__atomic_store_n(&stop_signal, sig, __ATOMIC_RELAXED);
+}
+
+/* The signal that ended the trace, 0 while it goes on. */
+static int stopped(void)
+{
+	return __atomic_load_n(&stop_signal, __ATOMIC_RELAXED);
+}
+
+/* SIGINT and SIGTERM end the trace, not the process, and what is known is
+ * printed.  They are blocked but while a probe waits (ppoll()), so that
+ * one cannot land between the check of stopped() and the wait.
+ */
+static void catch_stop_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	sigset_t stop;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigprocmask(SIG_BLOCK, &stop, &wait_mask);
+	sigdelset(&wait_mask, SIGINT);
+	sigdelset(&wait_mask, SIGTERM);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
 static int send_probe(struct tracer *t, const struct in6_addr *segs, int nsegs,
 		      bool oam, int hop_limit, struct result *res)
 {
@@ -415,11 +456,12 @@ static int send_probe(struct tracer *t, const struct in6_addr *segs, int nsegs,
 		res->answer = ANS_OTHER;
 	}
 	deadline = now() + t->wait_ms / 1000.0;
-	while (res->answer == ANS_NONE) {
+	while (res->answer == ANS_NONE && !stopped()) {
 		struct pollfd pfd = { fd, POLLIN };
-		int left = (deadline - now()) * 1000;
+		double left = deadline - now();
+		struct timespec ts = { left, (left - (long)left) * 1e9 };
 
-		if (left <= 0 || poll(&pfd, 1, left) <= 0)
+		if (left <= 0 || ppoll(&pfd, 1, &ts, &wait_mask) <= 0)
 			break;
 		if (pfd.revents & POLLERR)
 			read_error(fd, id, res);
@@ -477,7 +519,7 @@ static bool is_link_local(const struct in6_addr *a)
 
 static bool out_of_probes(const struct tracer *t)
 {
-	return t->probes >= t->max_probes;
+	return t->probes >= t->max_probes || stopped();
 }
 
 /* End.OAMP at hop @i: true when it answered (and its next hops are added). */
@@ -603,7 +645,7 @@ static void warn_seg6_disabled(void)
 static int trace(struct tracer *t)
 {
 	struct in6_addr first[MAX_FIRST];
-	int n, i, err;
+	int n, i, err, depth = 0;
 
 	n = nl_first_hops(&t->dst, first, MAX_FIRST);
 	if (n == -EOPNOTSUPP) {
@@ -619,15 +661,29 @@ static int trace(struct tracer *t)
 		first[n++] = t->dst;
 	for (i = 0; i < n; i++)
 		add_hop(t, &first[i], -1, HOP_FIRST, 1);
-	/* children come after their parent: one pass visits every hop */
-	for (i = 0; i < t->nr_hops; i++) {
+	/* children come after their parent, so one pass visits every hop,
+	 * depth by depth
+	 */
+	for (i = 0; i < t->nr_hops && !stopped(); i++) {
+		if (t->hops[i].depth > depth) {
+			depth = t->hops[i].depth;
+			fprintf(stderr, "segtrace: depth %d: %d node%s to explore, ",
+				depth, t->nr_hops - i, t->nr_hops - i == 1 ? "" : "s");
+			fprintf(stderr, "%d probes sent\n", t->probes);
+		}
 		err = explore(t, i);
+		if (stopped()) {
+			/* its answers may have been cut short */
+			t->hops[i].state = ST_OPEN;
+			break;
+		}
 		if (err) {
 			fprintf(stderr, "segtrace: probe through %s: %s\n",
 				addr_str(&t->hops[i].addr), strerror(-err));
 			return -1;
 		}
 	}
+	t->interrupted = stopped();
 	return 0;
 }
 
@@ -687,8 +743,10 @@ static void print_json(const struct tracer *t, double secs)
 
 	printf("{\"destination\": \"%s\", \"source\": \"%s\", \"sid\": \"%s\", ",
 	       addr_str(&t->dst), addr_str(&t->src), addr_str(&t->sid));
-	printf("\"reached\": %s, \"probes\": %d, \"seconds\": %.3f, \"paths\": [",
-	       count_paths(t, false) ? "false" : "true", t->probes, secs);
+	printf("\"reached\": %s, \"interrupted\": %s, \"probes\": %d, \"seconds\": %.3f, ",
+	       count_paths(t, false) ? "false" : "true", t->interrupted ? "true" : "false",
+	       t->probes, secs);
+	printf("\"paths\": [");
 	for (i = 0; i < t->nr_hops; i++) {
 		if (!is_leaf(t, i))
 			continue;
@@ -779,6 +837,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	warn_seg6_disabled();
+	catch_stop_signals();
 	t0 = now();
 	if (trace(&t))
 		return 1;
@@ -787,11 +846,14 @@ int main(int argc, char **argv)
 	} else {
 		printf("segtrace to %s from %s, End.OAMP at %s: ",
 		       addr_str(&t.dst), addr_str(&t.src), addr_str(&t.sid));
-		printf("%d path%s reached it, %d did not; %d probes, %.2f s\n",
+		printf("%d path%s reached it, %d did not; %d probes, %.2f s%s\n",
 		       count_paths(&t, true), count_paths(&t, true) == 1 ? "" : "s",
-		       count_paths(&t, false), t.probes, now() - t0);
+		       count_paths(&t, false), t.probes, now() - t0,
+		       t.interrupted ? "; interrupted" : "");
 		printf("%s\n", addr_str(&t.src));
 		print_tree(&t, -1, "");
 	}
+	if (t.interrupted)
+		return 128 + stopped();
 	return count_paths(&t, false) ? 1 : 0;
 }
