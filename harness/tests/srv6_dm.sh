@@ -18,8 +18,9 @@
 # Tolerance: every clock is the VM's, so timestamps agree; what the
 # measurement adds to netem's delay is the forwarding time of 3 hops in an
 # emulated CPU (about 0.1-1 ms here, more when the host is busy).  So a
-# median within [D - 0.5 ms, D + 2.5 ms] of netem's D; the minimum is never
-# below D - jitter - 0.1 ms.
+# median within [D - 0.5 ms, D + 2.5 ms] of netem's D (2.5 ms times
+# SEG6_TIMEOUT_SCALE on the slower debug and RT kernels); the minimum is
+# never below D - jitter - 0.1 ms.
 set -u
 BIN=$SEG6_ST/samples/srv6-dm
 PY="/usr/bin/python3 $SEG6_ROOT/harness/tests/srv6_dm.py"
@@ -116,14 +117,17 @@ EOF
 }
 
 # within NAME MEASURED_STATS DELAY_MS JITTER_MS: the median, which a few
-# packets the emulated CPU held up do not move, and the minimum
+# packets the emulated CPU held up do not move, and the minimum.  The
+# 2.5 ms the median may exceed netem by is the emulated CPU's time to
+# forward and stamp a probe: it grows with the kernel's slowness
+# (SEG6_TIMEOUT_SCALE, 4 under KASAN and lockdep); the lower bounds do not.
 within() {
-	local n median mean min max
+	local n median mean min max slack=$((25 * ${SEG6_TIMEOUT_SCALE:-1}))
 	read -r n median mean min max <<<"$2"
-	echo "# $1: $n samples, median $median ms, mean $mean ms, min $min ms, max $max ms (netem $3 ms +- $4 ms)"
+	echo "# $1: $n samples, median $median ms, mean $mean ms, min $min ms, max $max ms (netem $3 ms +- $4 ms, up to $slack/10 ms of processing)"
 	[ "$n" -ge 20 ] &&
-	awk -v m="$median" -v lo="$min" -v d="$3" -v j="$4" \
-		'BEGIN { exit !(m >= d - 0.5 && m <= d + 2.5 && lo >= d - j - 0.1) }'
+	awk -v m="$median" -v lo="$min" -v d="$3" -v j="$4" -v s="$slack" \
+		'BEGIN { exit !(m >= d - 0.5 && m <= d + s / 10 && lo >= d - j - 0.1) }'
 }
 
 # counter NAME KEY: a counter of srv6-dm's summary line
