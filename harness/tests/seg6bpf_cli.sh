@@ -262,5 +262,18 @@ fi
 sr ip -6 route del $SID
 no_route "iproute2 removed seg6bpf's route"
 
+# a route of another protocol (a routing daemon's, `proto static`): replace
+# keeps the SID working, and detach removes it as any End.BPF route
+sr ip -6 route add $SID encap seg6local action End.BPF endpoint obj "$OBJ" \
+	sec end_drop dev r0 proto static
+expect_exit 0 '^$' -- replace $SID dev r0 obj "$OBJ" prog end_pass
+expect_ping pass "seg6bpf replaced a proto static route"
+expect_exit 0 '^$' -- detach $SID dev r0
+no_route "seg6bpf detached the route of a proto static SID"
+sr ip -6 route add $SID encap seg6local action End.BPF endpoint obj "$OBJ" \
+	sec end_drop dev r0 proto 200
+expect_exit 0 '^$' -- detach $SID dev r0
+no_route "seg6bpf detached the route of proto 200"
+
 echo "$failures failures"
 [ "$failures" = 0 ]

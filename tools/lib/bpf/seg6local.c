@@ -77,7 +77,8 @@ static int seg6local_req_init(struct libbpf_nla_req *req, int type, int flags,
 	req->rt.rtm_family = AF_INET6;
 	req->rt.rtm_dst_len = seg6local_prefixlen(route);
 	req->rt.rtm_table = table < 256 ? table : RT_TABLE_UNSPEC;
-	req->rt.rtm_protocol = RTPROT_BOOT;
+	/* unspec: an add gets boot, a delete matches whatever protocol */
+	req->rt.rtm_protocol = RTPROT_UNSPEC;
 	req->rt.rtm_scope = RT_SCOPE_UNIVERSE;
 	req->rt.rtm_type = RTN_UNICAST;
 
