@@ -297,4 +297,45 @@ timeout 60 ip netns exec r3 "$BIN" -i 0.2 endpoint fc00:3::a dev r3-r2 session 1
 rc=${PIPESTATUS[0]}
 check "srv6-dm | head -n 1: srv6-dm exits 0 ($rc) once head is gone" [ "$rc" = 0 ]
 check "srv6-dm | head -n 1: nothing left installed" nothing_installed r3
+
+# killed (SIGKILL), it cannot clean up: its routes stay, marked with its
+# route protocol; the next start refuses and names them, and `flush`
+# removes them and its pins, nothing else
+ip -n r1 -6 route add fd00:77::/64 via fd00:2::2
+start r1 r1 -p "$BPFFS" inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 \
+	endpoint fc00:1::a dev r1-r2 session 2 then drop ||
+	bad "srv6-dm on r1 for SIGKILL: $(cat "$TMP/r1.err")"
+check "its 2 routes carry protocol 200" \
+	[ "$(ip -n r1 -6 route show proto 200 | grep -cE 'encap bpf|End\.BPF')" = 2 ]
+kill -KILL "$pid_r1"
+wait "$pid_r1" 2>/dev/null
+check "SIGKILL: its routes and 3 pinned maps are left" \
+	eval '! nothing_installed r1 && [ "$(ls "$BPFFS" | wc -l)" = 3 ]'
+err=$(ip netns exec r1 "$BIN" -q -p "$BPFFS" inject fd00:4::2/128 dev r1-r2 \
+	segs fc00:3::a,fc00:3::d6 session 1 2>&1 >/dev/null)
+rc=$?
+echo "# $err"
+check "the next start: exit 1 ($rc), the leftovers named, and how to remove them" \
+	eval '[ "$rc" = 1 ] && grep -q "2 route(s) of protocol 200 and 3 map(s) pinned in $BPFFS" <<<"$err" &&
+	      grep -q "remove them with: srv6-dm -p $BPFFS flush" <<<"$err"'
+out=$(ip netns exec r1 "$BIN" -p "$BPFFS" flush 2>&1)
+rc=$?
+echo "# $out"
+check "flush: exit 0 ($rc), 2 routes and 3 maps removed" \
+	eval '[ "$rc" = 0 ] && [ "$out" = "srv6-dm: removed 2 route(s) of protocol 200 and 3 map(s) pinned in $BPFFS" ]'
+check "flush: nothing left installed, nothing of protocol 200" \
+	eval 'nothing_installed r1 && [ -z "$(ip -n r1 -6 route show proto 200)" ]'
+check "flush: no pin left" [ -z "$(ls "$BPFFS")" ]
+check "flush: another protocol's route stays" \
+	[ -n "$(ip -n r1 -6 route show fd00:77::/64 proto boot)" ]
+out=$(ip netns exec r1 "$BIN" flush 2>&1)
+rc=$?
+check "flush again: exit 0 ($rc), nothing to remove" \
+	eval '[ "$rc" = 0 ] && [ "$out" = "srv6-dm: removed 0 route(s) of protocol 200" ]'
+start r1 r1 -p "$BPFFS" inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 &&
+	stop r1
+rc=$?
+check "after flush it starts, and stops with nothing left ($rc)" \
+	eval '[ "$rc" = 0 ] && nothing_installed r1 && [ -z "$(ls "$BPFFS")" ]'
+ip -n r1 -6 route del fd00:77::/64
 exit $((failures > 0))

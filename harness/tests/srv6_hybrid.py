@@ -371,6 +371,53 @@ def other_stops(c, a):
         no_leftovers(c, "after %s" % sig.name)
 
 
+def killed(c, a):
+    """SIGKILL leaves routes, compensation and pins behind: the next start
+    names them and refuses, and `flush` removes them, and nothing else."""
+    pin = TMP + "/bpffs"
+    os.makedirs(pin, exist_ok=True)
+    sh("mount", "-t", "bpf", "bpf", pin)
+    try:
+        for d in (Daemon("cpe", a.hybrid_args("cpe"), pin=pin), Daemon("agg", a.hybrid_args("agg"))):
+            d.proc.kill()
+            d.proc.wait()
+        routes = sh("ip", "-n", "cpe", "-6", "route", "show", "proto", "201", ns=None).stdout
+        c.check("its routes carry protocol 201: the aggregate and 2 End.BPF SIDs",
+                len(routes.splitlines()) == 3 and routes.count("End.BPF") == 2, routes)
+        c.check("SIGKILL: routes, compensation and the pin are left",
+                "clsact" in sh("tc", "qdisc", "show", "dev", "cpe-h1", ns="cpe").stdout and
+                os.listdir(pin) == ["hybrid_cfg"], os.listdir(pin))
+        rc, out, err = hybrid("cpe", "-q", "-t", "1", "-p", pin, *a.hybrid_args("cpe"))
+        c.check("the next start: exit 1, the leftovers named, and how to remove them",
+                rc == 1 and "3 route(s) of protocol 201 and 1 map(s) pinned in %s" % pin in err and
+                "remove them with: srv6-hybrid -p %s flush" % pin in err, "exit %d: %s" % (rc, err))
+        # someone else's filter on the clsact agg's compensation made
+        sh("tc", "filter", "add", "dev", "agg-h2", "ingress", "bpf", "bytecode",
+           "1,6 0 0 4294967295,", ns="agg")
+        rc, out, err = hybrid("cpe", "-p", pin, "flush")
+        c.check("flush on cpe: exit 0, 3 routes, the map, the filter and its clsact removed",
+                rc == 0 and out.splitlines() == [
+                    "srv6-hybrid: removed 3 route(s) of protocol 201 and 1 map(s) pinned in " + pin,
+                    "srv6-hybrid: removed 1 compensation filter(s) and 1 clsact qdisc(s) it left empty"],
+                "exit %d: %s%s" % (rc, out, err))
+        rc, out, err = hybrid("agg", "flush")
+        c.check("flush on agg: exit 0, its filter removed, the clsact another filter uses kept",
+                rc == 0 and out.splitlines()[1:] == [
+                    "srv6-hybrid: removed 1 compensation filter(s) and 0 clsact qdisc(s) it left empty"] and
+                "bpf" in sh("tc", "filter", "show", "dev", "agg-h2", "ingress", ns="agg").stdout,
+                "exit %d: %s%s" % (rc, out, err))
+        sh("tc", "qdisc", "del", "dev", "agg-h2", "clsact", ns="agg")
+        c.check("flush: no pin left", not os.listdir(pin), os.listdir(pin))
+        no_leftovers(c, "after SIGKILL and flush")
+        d = Daemon("cpe", a.hybrid_args("cpe"), pin=pin)
+        c.check("after flush it starts, and stops with exit 0", d.stop() == 0)
+        no_leftovers(c, "after it ran again")
+    finally:
+        hybrid("cpe", "-p", pin, "flush")
+        hybrid("agg", "flush")
+        sh("umount", pin, check=False)
+
+
 def tcp(a, links, compensate, seconds=10):
     cpe = Daemon("cpe", a.hybrid_args("cpe", links=links, compensate=compensate))
     agg = Daemon("agg", a.hybrid_args("agg", links=links, compensate=compensate))
@@ -420,6 +467,7 @@ def test():
         refused(c, a)
         weights_and_split(c, a)
         other_stops(c, a)
+        killed(c, a)
         tcp_checks(c, a)
     finally:
         a.destroy()

@@ -14,6 +14,12 @@
  * `srv6-dm -p DIR set SESSION every N` changes the probing rate of a
  * running srv6-dm that was started with the same -p DIR.
  *
+ * Its routes carry route protocol 200 (srv6-dm in srv6_nl.rt_protos, for
+ * /etc/iproute2/rt_protos.d/): `ip -6 route show proto 200` lists them.  A
+ * srv6-dm that was killed (SIGKILL) cannot remove them; the next one
+ * refuses to start until `srv6-dm [-p DIR] flush` has removed them and the
+ * maps pinned in DIR.
+ *
  * Exit status: 0 on success, 1 when the kernel refuses (its reason is
  * printed), 2 on bad usage.
  */
@@ -41,6 +47,7 @@
 static const char *usage_text =
 	"Usage: srv6-dm [-j FILE] [-i SECONDS] [-t SECONDS] [-p DIR] [-q] OBJECT...\n"
 	"       srv6-dm -p DIR set SESSION every N\n"
+	"       srv6-dm [-p DIR] flush\n"
 	"\n"
 	"OBJECT := inject PREFIX dev DEV segs SID[,SID...] session ID [every N]\n"
 	"                 [two-way] [ptp]\n"
@@ -60,7 +67,11 @@ static const char *usage_text =
 	"-i SEC    refresh the table every SEC seconds (default 1)\n"
 	"-t SEC    stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR    pin the maps in DIR (on a bpffs), for `set`\n"
-	"-q        no table, only the summary at the end\n";
+	"-q        no table, only the summary at the end\n"
+	"\n"
+	"set       change the probing rate of a running srv6-dm's session\n"
+	"flush     remove what a killed srv6-dm left: its routes (protocol 200,\n"
+	"          srv6-dm) and, with -p DIR, the maps it pinned there\n";
 
 struct inject {
 	const char *arg;
@@ -271,6 +282,7 @@ static struct srv6_nl_route inject_route(const struct inject *in)
 		.dst = in->key.dst,
 		.prefixlen = in->key.prefixlen,
 		.ifindex = in->ifindex,
+		.protocol = SRV6_RTPROT_DM,
 	};
 
 	return rt;
@@ -404,7 +416,7 @@ static int install(struct srv6_dm *skel)
 	}
 	for (i = 0; i < cfg.n_endpoint; i++) {
 		LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = msg,
-			    .errmsg_sz = sizeof(msg));
+			    .errmsg_sz = sizeof(msg), .protocol = SRV6_RTPROT_DM);
 		struct endpoint *ep = &cfg.endpoint[i];
 
 		msg[0] = '\0';
@@ -608,6 +620,11 @@ static int set_every(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	struct srv6_leftovers left = {
+		.protocol = SRV6_RTPROT_DM,
+		.pins = pinned_maps,
+		.n_pins = ARRAY_SIZE(pinned_maps),
+	};
 	struct srv6_dm *skel;
 	int first, err, sig_fd;
 	bool ran;
@@ -619,7 +636,16 @@ int main(int argc, char **argv)
 	argv += first;
 	if (argc && !strcmp(argv[0], "set"))
 		return set_every(argc, argv);
+	left.pin_dir = opts.pin_dir;
+	if (argc && !strcmp(argv[0], "flush")) {
+		if (argc > 1)
+			usage("flush takes no argument, '%s' given", argv[1]);
+		return srv6_leftovers_flush(&left);
+	}
 	srv6_parse_objects(argc, argv, objects);
+	err = srv6_leftovers_check(&left);
+	if (err)
+		return err;
 
 	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();

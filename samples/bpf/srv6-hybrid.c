@@ -18,6 +18,13 @@
  * `srv6-hybrid -p DIR set SID weight W` changes the weight of a running
  * srv6-hybrid's link; nothing changes if any argument is wrong.
  *
+ * Its routes carry route protocol 201 (srv6-hybrid in srv6_nl.rt_protos),
+ * and its compensation is the tc filter of handle and priority 0x6879
+ * ("hy").  A srv6-hybrid that was killed (SIGKILL) cannot remove them; the
+ * next one refuses to start until `srv6-hybrid [-p DIR] flush` has removed
+ * them, the clsact qdisc that filter leaves empty and the map pinned in
+ * DIR.
+ *
  * Exit status: 0 on success, 1 when the kernel refuses (its reason is
  * printed), 2 on bad usage.
  */
@@ -30,6 +37,7 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "srv6_dm.h"
@@ -45,10 +53,15 @@
 #define STALE_SECONDS	2.0
 /* how often compensation follows the delays */
 #define UPDATE_SECONDS	0.1
+/* compensation's tc filter, that `flush` looks for on every device */
+#define COMP_TC_HANDLE		0x6879
+#define COMP_TC_PRIORITY	0x6879
+#define COMP_PROG_NAME		"hybrid_comp"
 
 static const char *usage_text =
 	"Usage: srv6-hybrid [-i SECONDS] [-t SECONDS] [-p DIR] [-j FILE] [-q] OBJECT...\n"
 	"       srv6-hybrid -p DIR set SID weight W [SID weight W...]\n"
+	"       srv6-hybrid [-p DIR] flush\n"
 	"\n"
 	"OBJECT := aggregate PREFIX dev DEV decap SID\n"
 	"        | link NAME sid SID weight W [session ID] [every N]\n"
@@ -69,7 +82,13 @@ static const char *usage_text =
 	"-t SEC      stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR      pin the links' weights in DIR (on a bpffs), for `set`\n"
 	"-j FILE     one JSON line per refresh ('-' for stdout)\n"
-	"-q          no table, only the summary at the end\n";
+	"-q          no table, only the summary at the end\n"
+	"\n"
+	"set         change the weights of a running srv6-hybrid's links\n"
+	"flush       remove what a killed srv6-hybrid left: its routes (protocol\n"
+	"            201, srv6-hybrid), its compensation filter on any device\n"
+	"            (and the clsact qdisc, if that leaves it empty) and, with\n"
+	"            -p DIR, the map it pinned there\n";
 
 struct link {
 	const char *name;
@@ -156,6 +175,7 @@ static int parse_aggregate(int argc, char **argv)
 	cfg.agg_arg = argv[1];
 	parse_prefix(argv[1], &cfg.agg.dst, &plen);
 	cfg.agg.prefixlen = plen;
+	cfg.agg.protocol = SRV6_RTPROT_HYBRID;
 	for (i = 2; i < argc; i += 2) {
 		if (!strcmp(argv[i], "dev")) {
 			cfg.agg.ifindex = parse_dev(arg_of(argc, argv, i, "aggregate"));
@@ -418,6 +438,8 @@ static int attach_compensation(struct srv6_hybrid *hy)
 		return fail("compensate %s: clsact: %s", cfg.comp_dev, strerror(-err));
 	cfg.hook_created = !err;
 	cfg.tc.sz = sizeof(cfg.tc);
+	cfg.tc.handle = COMP_TC_HANDLE;
+	cfg.tc.priority = COMP_TC_PRIORITY;
 	cfg.tc.prog_fd = bpf_program__fd(hy->progs.hybrid_comp);
 	err = bpf_tc_attach(&cfg.hook, &cfg.tc);
 	if (err)
@@ -444,7 +466,8 @@ static int install(struct srv6_dm *dm, struct srv6_hybrid *hy)
 	}
 	for (i = 0; i < cfg.n_ep; i++) {
 		LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = msg,
-			    .errmsg_sz = sizeof(msg));
+			    .errmsg_sz = sizeof(msg),
+			    .protocol = SRV6_RTPROT_HYBRID);
 		struct endpoint *ep = &cfg.ep[i];
 
 		msg[0] = '\0';
@@ -750,8 +773,77 @@ static void destroy(struct srv6_dm *dm, struct srv6_hybrid *hy)
 	srv6_dm__destroy(dm);
 }
 
+/* Is program @id the compensation's? */
+static bool is_comp_prog(__u32 id)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+	int fd = bpf_prog_get_fd_by_id(id);
+	bool comp;
+
+	if (fd < 0)
+		return false;
+	comp = !bpf_prog_get_info_by_fd(fd, &info, &len) &&
+	       !strcmp(info.name, COMP_PROG_NAME);
+	close(fd);
+	return comp;
+}
+
+/* Remove the compensation filter from one device, and the clsact qdisc if
+ * nothing else is left on it; the number of each removed in @n.
+ */
+static int flush_comp_on(unsigned int ifindex, const char *dev, int n[2])
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
+		    .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tc, .handle = COMP_TC_HANDLE,
+		    .priority = COMP_TC_PRIORITY);
+	int err;
+
+	if (srv6_nl_clsact_filters(ifindex) <= 0 || bpf_tc_query(&hook, &tc) ||
+	    !is_comp_prog(tc.prog_id))
+		return 0;
+	tc.prog_id = 0;
+	err = bpf_tc_detach(&hook, &tc);
+	if (err)
+		return fail("compensation on %s: %s", dev, strerror(-err));
+	n[0]++;
+	if (srv6_nl_clsact_filters(ifindex))
+		return 0;
+	hook.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;
+	err = bpf_tc_hook_destroy(&hook);
+	if (err)
+		return fail("clsact on %s: %s", dev, strerror(-err));
+	n[1]++;
+	return 0;
+}
+
+/* `flush`: what a killed srv6-hybrid left, on every device of the netns */
+static int flush(const struct srv6_leftovers *left)
+{
+	struct if_nameindex *ifs, *i;
+	int err, n[2] = {};
+
+	err = srv6_leftovers_flush(left);
+	ifs = if_nameindex();
+	if (!ifs)
+		return fail("listing the devices: %s", strerror(errno));
+	for (i = ifs; i->if_index; i++)
+		err |= flush_comp_on(i->if_index, i->if_name, n);
+	if_freenameindex(ifs);
+	printf("%s: removed %d compensation filter(s) and %d clsact qdisc(s) it left empty\n",
+	       srv6_prog_name, n[0], n[1]);
+	return err;
+}
+
 int main(int argc, char **argv)
 {
+	static const char * const pins[] = { "hybrid_cfg" };
+	struct srv6_leftovers left = {
+		.protocol = SRV6_RTPROT_HYBRID,
+		.pins = pins,
+		.n_pins = ARRAY_SIZE(pins),
+	};
 	struct srv6_hybrid *hy = NULL;
 	struct srv6_dm *dm = NULL;
 	int first, err, sig_fd;
@@ -765,8 +857,17 @@ int main(int argc, char **argv)
 	argv += first;
 	if (argc && !strcmp(argv[0], "set"))
 		return set_weights(argc, argv);
+	left.pin_dir = opts.pin_dir;
+	if (argc && !strcmp(argv[0], "flush")) {
+		if (argc > 1)
+			usage("flush takes no argument, '%s' given", argv[1]);
+		return flush(&left);
+	}
 	srv6_parse_objects(argc, argv, objects);
 	check_objects();
+	err = srv6_leftovers_check(&left);
+	if (err)
+		return err;
 
 	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/lwtunnel.h>
@@ -104,6 +105,42 @@ static int nl_talk(struct nlmsghdr *nh, char *msg, size_t msg_sz)
 	return ret;
 }
 
+typedef void (*nl_dump_fn)(const struct nlmsghdr *nh, void *ctx);
+
+/* Send the dump request @nh; @fn sees every message of the answer. */
+static int nl_dump(struct nlmsghdr *nh, nl_dump_fn fn, void *ctx)
+{
+	char buf[32768];
+	struct nlmsghdr *m;
+	int fd, ret;
+	ssize_t n;
+
+	fd = nl_open();
+	if (fd < 0)
+		return fd;
+	nh->nlmsg_flags |= NLM_F_DUMP;
+	ret = nl_send(fd, nh);
+	while (!ret) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		for (m = (void *)buf; NLMSG_OK(m, n); m = NLMSG_NEXT(m, n)) {
+			if (m->nlmsg_type == NLMSG_DONE)
+				goto out;
+			if (m->nlmsg_type == NLMSG_ERROR) {
+				ret = ((struct nlmsgerr *)NLMSG_DATA(m))->error ?: -EPROTO;
+				goto out;
+			}
+			fn(m, ctx);
+		}
+	}
+out:
+	close(fd);
+	return ret;
+}
+
 static void route_msg(struct nl_req *req, int type, int flags,
 		      const struct srv6_nl_route *rt)
 {
@@ -116,7 +153,8 @@ static void route_msg(struct nl_req *req, int type, int flags,
 	req->rt.rtm_family = AF_INET6;
 	req->rt.rtm_dst_len = rt->prefixlen;
 	req->rt.rtm_table = RT_TABLE_MAIN;
-	req->rt.rtm_protocol = RTPROT_STATIC;
+	/* a delete then matches only a route of this protocol */
+	req->rt.rtm_protocol = rt->protocol ?: RTPROT_STATIC;
 	req->rt.rtm_scope = RT_SCOPE_UNIVERSE;
 	req->rt.rtm_type = RTN_UNICAST;
 	nl_attr(req, RTA_DST, &rt->dst, sizeof(rt->dst));
@@ -167,6 +205,73 @@ int srv6_nl_route_del(const struct srv6_nl_route *rt)
 	return nl_talk(&req.nh, msg, sizeof(msg));
 }
 
+/* The IPv6 routes a dump showed with one protocol, to remove them after */
+struct proto_routes {
+	unsigned char protocol;
+	struct nl_req *req;	/* a delete request per route */
+	int n, cap, err;
+};
+
+static void collect_route(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct rtmsg *rtm = NLMSG_DATA(nh);
+	struct proto_routes *pr = ctx;
+	const struct rtattr *rta;
+	struct nl_req *req, *grown;
+	int len;
+
+	if (nh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET6 ||
+	    rtm->rtm_protocol != pr->protocol || pr->err)
+		return;
+	if (pr->n == pr->cap) {
+		grown = realloc(pr->req, (pr->cap * 2 + 16) * sizeof(*grown));
+		if (!grown) {
+			pr->err = -ENOMEM;
+			return;
+		}
+		pr->req = grown;
+		pr->cap = pr->cap * 2 + 16;
+	}
+	req = &pr->req[pr->n++];
+	memset(req, 0, sizeof(*req));
+	req->nh.nlmsg_len = NLMSG_LENGTH(sizeof(req->rt));
+	req->nh.nlmsg_type = RTM_DELROUTE;
+	req->rt = *rtm;
+	len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm));
+	for (rta = RTM_RTA(rtm); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
+		if (rta->rta_type == RTA_DST || rta->rta_type == RTA_TABLE ||
+		    rta->rta_type == RTA_OIF)
+			nl_attr(req, rta->rta_type, RTA_DATA(rta), RTA_PAYLOAD(rta));
+}
+
+/**
+ * srv6_nl_routes_of() - the IPv6 routes of a route protocol
+ * @protocol: the protocol (SRV6_RTPROT_*)
+ * @remove: remove them too
+ *
+ * Return: how many there were, or a negative errno.
+ */
+int srv6_nl_routes_of(unsigned char protocol, bool remove)
+{
+	struct nl_req dump = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct rtmsg)),
+		.nh.nlmsg_type = RTM_GETROUTE,
+		.rt.rtm_family = AF_INET6,
+	};
+	struct proto_routes pr = { .protocol = protocol };
+	char msg[256];
+	int i, err;
+
+	err = nl_dump(&dump.nh, collect_route, &pr) ?: pr.err;
+	for (i = 0; !err && remove && i < pr.n; i++) {
+		err = nl_talk(&pr.req[i].nh, msg, sizeof(msg));
+		if (err == -ESRCH)	/* gone in between */
+			err = 0;
+	}
+	free(pr.req);
+	return err ?: pr.n;
+}
+
 /* The TCA_KIND of @nh if it is @ifindex's root qdisc, else NULL. */
 static const char *root_qdisc_kind(const struct nlmsghdr *nh, int ifindex)
 {
@@ -185,6 +290,24 @@ static const char *root_qdisc_kind(const struct nlmsghdr *nh, int ifindex)
 	return NULL;
 }
 
+struct root_qdisc {
+	int ifindex;
+	char *kind;
+	size_t kind_sz;
+	bool found;
+};
+
+static void find_root_qdisc(const struct nlmsghdr *nh, void *ctx)
+{
+	struct root_qdisc *rq = ctx;
+	const char *k = root_qdisc_kind(nh, rq->ifindex);
+
+	if (k) {
+		snprintf(rq->kind, rq->kind_sz, "%s", k);
+		rq->found = true;
+	}
+}
+
 /**
  * srv6_nl_root_qdisc() - the kind of a device's root qdisc
  * @ifindex: the device
@@ -198,44 +321,48 @@ int srv6_nl_root_qdisc(int ifindex, char *kind, size_t kind_sz)
 	struct nl_req req = {
 		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
 		.nh.nlmsg_type = RTM_GETQDISC,
-		.nh.nlmsg_flags = NLM_F_DUMP,
 		.tc.tcm_family = AF_UNSPEC,
 		.tc.tcm_ifindex = ifindex,
 	};
-	int fd, ret = -ENOENT;
-	struct nlmsghdr *nh;
-	const char *k;
-	char buf[8192];
-	ssize_t n;
+	struct root_qdisc rq = {
+		.ifindex = ifindex, .kind = kind, .kind_sz = kind_sz,
+	};
+	int err;
 
-	fd = nl_open();
-	if (fd < 0)
-		return fd;
-	ret = nl_send(fd, &req.nh);
-	if (ret)
-		goto out;
-	ret = -ENOENT;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
-		if (n < 0) {
-			ret = -errno;
-			goto out;
-		}
-		for (nh = (void *)buf; NLMSG_OK(nh, n); nh = NLMSG_NEXT(nh, n)) {
-			if (nh->nlmsg_type == NLMSG_DONE)
-				goto out;
-			if (nh->nlmsg_type == NLMSG_ERROR) {
-				ret = ((struct nlmsgerr *)NLMSG_DATA(nh))->error ?: -EPROTO;
-				goto out;
-			}
-			k = root_qdisc_kind(nh, ifindex);
-			if (k) {
-				snprintf(kind, kind_sz, "%s", k);
-				ret = 0;
-			}
-		}
+	err = nl_dump(&req.nh, find_root_qdisc, &rq);
+	return err ?: rq.found ? 0 : -ENOENT;
+}
+
+static void count_filter(const struct nlmsghdr *nh, void *ctx)
+{
+	if (nh->nlmsg_type == RTM_NEWTFILTER)
+		++*(int *)ctx;
+}
+
+/**
+ * srv6_nl_clsact_filters() - how many filters a device's clsact holds
+ * @ifindex: the device
+ *
+ * Return: the number of filters on its ingress and egress hooks, or a
+ * negative errno (the device has no clsact qdisc, ...).
+ */
+int srv6_nl_clsact_filters(int ifindex)
+{
+	__u32 hooks[] = { TC_H_MIN_INGRESS, TC_H_MIN_EGRESS };
+	int i, err, n = 0;
+
+	for (i = 0; i < 2; i++) {
+		struct nl_req req = {
+			.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+			.nh.nlmsg_type = RTM_GETTFILTER,
+			.tc.tcm_family = AF_UNSPEC,
+			.tc.tcm_ifindex = ifindex,
+			.tc.tcm_parent = TC_H_MAKE(TC_H_CLSACT, hooks[i]),
+		};
+
+		err = nl_dump(&req.nh, count_filter, &n);
+		if (err)
+			return err;
 	}
-out:
-	close(fd);
-	return ret;
+	return n;
 }

@@ -14,8 +14,11 @@
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/limits.h>
 #include <net/if.h>
+#include <bpf/bpf.h>
 #include "srv6_dm.h"
+#include "srv6_nl.h"
 #include "srv6_util.h"
 
 const char *srv6_prog_name = "srv6";
@@ -234,6 +237,94 @@ FILE *srv6_open_json(const char *path)
 	if (!f)
 		exit(fail("%s: %s", path, strerror(errno)));
 	return f;
+}
+
+/* Is @dir/@name (made in @path) a pinned map of that name, as we pin it? */
+static bool our_pin(const char *dir, const char *name, char *path, size_t sz)
+{
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	bool ours;
+	int fd;
+
+	snprintf(path, sz, "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return false;
+	ours = !bpf_map_get_info_by_fd(fd, &info, &len) && !strcmp(info.name, name);
+	close(fd);
+	return ours;
+}
+
+/* How many of the daemon's pins are in its dir; with @remove, unpin them */
+static int count_pins(const struct srv6_leftovers *l, bool remove)
+{
+	char path[PATH_MAX];
+	int i, n = 0;
+
+	for (i = 0; l->pin_dir && i < l->n_pins; i++) {
+		if (!our_pin(l->pin_dir, l->pins[i], path, sizeof(path)))
+			continue;
+		if (remove && unlink(path))
+			return -errno;
+		n++;
+	}
+	return n;
+}
+
+/**
+ * srv6_leftovers_check() - refuse to start over what another instance left
+ * @l: what the daemon installs
+ *
+ * Routes of the daemon's protocol, or its maps pinned in -p DIR, mean that
+ * another instance runs or that one was killed.  Name them, and the
+ * command that removes them.
+ *
+ * Return: 0 if there are none, else 1 (the exit status).
+ */
+int srv6_leftovers_check(const struct srv6_leftovers *l)
+{
+	int routes = srv6_nl_routes_of(l->protocol, false);
+	int pins = count_pins(l, false);
+
+	if (routes < 0)
+		return fail("cannot read the routing table: %s", strerror(-routes));
+	if (!routes && !pins)
+		return 0;
+	fail("%d route(s) of protocol %u and %d map(s) pinned in %s are installed",
+	     routes, l->protocol, pins, l->pin_dir ?: "-");
+	return fail("another %s runs; if it was killed, remove them with: %s%s%s flush",
+		    srv6_prog_name, srv6_prog_name, l->pin_dir ? " -p " : "",
+		    l->pin_dir ?: "");
+}
+
+/**
+ * srv6_leftovers_flush() - remove what a killed instance left
+ * @l: what the daemon installs
+ *
+ * Removes the routes of the daemon's protocol, in every table, and its
+ * maps pinned in -p DIR (a file there that is not such a map stays).
+ * Prints what it removed.
+ *
+ * Return: 0, or 1 (the exit status) if the kernel refused.
+ */
+int srv6_leftovers_flush(const struct srv6_leftovers *l)
+{
+	int routes = srv6_nl_routes_of(l->protocol, true);
+	int pins;
+
+	if (routes < 0)
+		return fail("removing the routes of protocol %u: %s", l->protocol,
+			    strerror(-routes));
+	pins = count_pins(l, true);
+	if (pins < 0)
+		return fail("unpinning from %s: %s", l->pin_dir, strerror(-pins));
+	printf("%s: removed %d route(s) of protocol %u", srv6_prog_name, routes,
+	       l->protocol);
+	if (l->pin_dir)
+		printf(" and %d map(s) pinned in %s", pins, l->pin_dir);
+	printf("\n");
+	return 0;
 }
 
 /**

@@ -3,8 +3,8 @@
  * What the SRv6 samples' daemons (srv6-dm, srv6-hybrid) share: command
  * line parsing with one way to fail (one line and exit 2 for bad input, a
  * message and 1 when the system refuses; -h and --help print the usage
- * on stdout), signals read from a signalfd,
- * End.DM's ring buffer and the delay of its samples.
+ * on stdout), signals read from a signalfd, what a killed daemon left
+ * behind, End.DM's ring buffer and the delay of its samples.
  */
 #ifndef __SRV6_UTIL_H
 #define __SRV6_UTIL_H
@@ -45,6 +45,17 @@ struct srv6_object {
 	int (*parse)(int argc, char **argv);
 };
 
+/*
+ * What a daemon installs that outlives it if it is killed (SIGKILL): its
+ * routes, which carry its route protocol, and the maps it pins in -p DIR.
+ */
+struct srv6_leftovers {
+	unsigned char protocol;		/* SRV6_RTPROT_* */
+	const char *pin_dir;		/* -p DIR, or NULL */
+	const char *const *pins;	/* the names of the maps it pins there */
+	int n_pins;
+};
+
 /* Set by each daemon before it parses anything. */
 extern const char *srv6_prog_name;
 extern const char *srv6_usage_text;
@@ -59,6 +70,8 @@ int parse_dev(const char *arg);
 int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
 FILE *srv6_open_json(const char *path);
 void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects);
+int srv6_leftovers_check(const struct srv6_leftovers *l);
+int srv6_leftovers_flush(const struct srv6_leftovers *l);
 int srv6_signalfd(void);
 bool srv6_stdout_lost(void);
 double srv6_now(void);

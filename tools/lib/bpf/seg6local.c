@@ -227,6 +227,7 @@ static int seg6local_set(const struct bpf_seg6local_route *route, int prog_fd,
 	if (err)
 		return err;
 	err = seg6local_req_init(&req, RTM_NEWROUTE, flags, route);
+	req.rt.rtm_protocol = OPTS_GET(opts, protocol, 0);
 	if (!err)
 		err = seg6local_add_encap(&req, prog_fd, name, opts);
 	if (err)
