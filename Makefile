@@ -22,7 +22,7 @@ export BUILD := $(CURDIR)/out/build-rt
 export EXTRA_CONFIG := $(CURDIR)/harness/config/rt.config
 endif
 
-.PHONY: help deps tree kernel selftests check demo bench vm selftests-full series series-check clean
+.PHONY: help deps tree kernel selftests check demo bench vm selftests-full configs series series-check clean
 
 help:
 	@sed -n 's/^## //p' $(firstword $(MAKEFILE_LIST))
@@ -64,6 +64,12 @@ vm: kernel
 ## selftests-full  upstream's full tools/testing/selftests/bpf build with our tests in it
 selftests-full: kernel
 	@$(H)/selftests-full.sh
+
+## configs         the kernel test robot's build matrix at the series tip: vmlinux, modules and
+##                 W=1 on the series' objects per configuration (harness/config/matrix;
+##                 CONFIGS='i386 clang' selects, `defaults` is the test kernel)
+configs: tree
+	@$(H)/configs.sh $(CONFIGS)
 
 ## series          out/series/: cover letter + git format-patch series (harness/series/plan)
 series: tree

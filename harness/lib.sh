@@ -48,6 +48,17 @@ vm_accel() {
 	fi
 }
 
+# make's compiler variables, through ccache: gcc, or clang and LLD when
+# LLVM is set (LLVM=-19 for clang-19, as kbuild takes it).  With ARCH
+# (ARCH=i386: a 32-bit kernel), they make up kmake's command line.
+set_toolchain() {
+	if [ -n "${LLVM:-}" ]; then
+		TOOLCHAIN=(LLVM="$LLVM" CC="ccache clang${LLVM#1}" HOSTCC="ccache clang${LLVM#1}")
+	else
+		TOOLCHAIN=(CC="ccache gcc" HOSTCC="ccache gcc")
+	fi
+}
+
 # Seconds since $1 (an epoch), for "took N s" messages.
 since() { echo $(( $(date +%s) - $1 )); }
 

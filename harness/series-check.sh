@@ -8,7 +8,8 @@
 #   4. at every patch, out/linux checked out there (and put back after):
 #      the kernel and the BPF objects build (out/build-series,
 #      out/series-st), and sparse (C=2) and W=1 on the objects the series
-#      touches report nothing the previous patch (or the base) did not.
+#      touches report nothing the previous patch (or the base) did not;
+#   5. at the tip, `make configs`: the build matrix (harness/configs.sh).
 # Slow (a kernel build per patch): not part of `make check`.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -124,6 +125,7 @@ main() {
 	check_kernel_doc
 	check_docs
 	check_bisect
+	"$ROOT/harness/configs.sh" || fail "configs"
 	say "series-check: $failed failure(s) in $(since "$t0") s"
 	[ "$failed" = 0 ]
 }
