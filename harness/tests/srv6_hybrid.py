@@ -283,12 +283,14 @@ def refused(c, a):
     no_leftovers(c, "after the route refusal")
 
 
-def measured_delays(c, agg):
-    """What agg's End.DM measured of the links, while traffic flows."""
-    d = {l["link"]: l for l in agg.last()["receive"]}
+def measured_delays(c, lines):
+    """What agg's End.DM measured of the links, while traffic flowed: its
+    JSON lines of the last 2 s of a burst.  (Read later, they would show a
+    link's delay forgotten, 2 s after its last probe.)"""
+    d = {l["link"]: l for l in lines[-1]["receive"]}
     # the estimate follows the newest probes: one the emulated CPU held up
-    # moves it for a moment; check its median over the last 2 s (10 lines)
-    est = {link: median([l["delay_ms"] for line in agg.last(10) for l in line["receive"]
+    # moves it for a moment; check its median over the 2 s (10 lines)
+    est = {link: median([l["delay_ms"] for line in lines for l in line["receive"]
                          if l["link"] == link]) for link in d}
     dsl, lte = LINKS[0][3], LINKS[1][3]
     print("# measured one-way delays: dsl %.2f ms, lte %.2f ms (median of 2 s; netem %d and %d); "
@@ -320,6 +322,7 @@ def weights_and_split(c, a):
             b_cpe, b_agg = cpe.last(), agg.last()
             b_dev = [tx_packets("cpe", "cpe-dsl"), tx_packets("cpe", "cpe-lte")]
             udp_burst(2000)
+            during = agg.last(10)
             time.sleep(1)
             sent = split(b_cpe["send"], cpe.last()["send"], "packets")
             got = split(b_agg["receive"], agg.last()["receive"], "packets")
@@ -331,7 +334,7 @@ def weights_and_split(c, a):
                         (label, what, share, want),
                         sum(n) >= 2000 and abs(share - want) <= 0.01 * want, n)
             if label == "3:1 at start":
-                measured_delays(c, agg)
+                measured_delays(c, during)
         before = cpe.last()["send"]
         for args, rc_want, why in ((["set", "fc00:2::c", "weight", "5"], 1, "no link with SID"),
                                    (["set", "fc00:2::a", "weight", "0"], 2, "at least 1"),
