@@ -300,13 +300,34 @@ check "srv6-dm | head -n 1: nothing left installed" nothing_installed r3
 
 # killed (SIGKILL), it cannot clean up: its routes stay, marked with its
 # route protocol; the next start refuses and names them, and `flush`
-# removes them and its pins, nothing else
+# removes them and its pins, nothing else: not the operator's routes to
+# the same prefixes (a lower metric, proto static), not routes another tool
+# made with protocol 200 (no program: 300 of them, more than one recv()
+# of the dump holds)
 ip -n r1 -6 route add fd00:77::/64 via fd00:2::2
+ip -n r1 -6 route add fd00:4::2/128 dev r1-r2 metric 10 proto static
+ip -n r1 -6 route add fc00:1::a/128 dev r1-r2 metric 10 proto static
+for i in $(seq 300); do echo "route add fd00:99::$i/128 dev r1-r2 proto 200"; done |
+	ip -6 -n r1 -batch - || bad "300 routes of protocol 200"
+operator_routes() {
+	[ -n "$(ip -n r1 -6 route show fd00:4::2/128 proto static metric 10)" ] &&
+	[ -n "$(ip -n r1 -6 route show fc00:1::a/128 proto static metric 10)" ] &&
+	[ "$(ip -n r1 -6 route show proto 200 | grep -c '^fd00:99::')" = 300 ]
+}
 start r1 r1 -p "$BPFFS" inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 \
 	endpoint fc00:1::a dev r1-r2 session 2 then drop ||
 	bad "srv6-dm on r1 for SIGKILL: $(cat "$TMP/r1.err")"
 check "its 2 routes carry protocol 200" \
 	[ "$(ip -n r1 -6 route show proto 200 | grep -cE 'encap bpf|End\.BPF')" = 2 ]
+for what in flush start; do
+	if [ $what = flush ]; then set -- -p "$BPFFS" flush; else set -- -q -t 1 endpoint fc00:1::b dev r1-r2; fi
+	err=$(ip netns exec r1 "$BIN" "$@" 2>&1 >/dev/null)
+	rc=$?
+	check "$what while one runs: exit 1 ($rc), says so, nothing removed" \
+		eval '[ "$rc" = 1 ] && grep -q "another srv6-dm runs in this network namespace" <<<"$err" &&
+		      [ "$(ip -n r1 -6 route show proto 200 | grep -cE "encap bpf|End\.BPF")" = 2 ] &&
+		      [ "$(ls "$BPFFS" | wc -l)" = 3 ]'
+done
 kill -KILL "$pid_r1"
 wait "$pid_r1" 2>/dev/null
 check "SIGKILL: its routes and 3 pinned maps are left" \
@@ -323,11 +344,14 @@ rc=$?
 echo "# $out"
 check "flush: exit 0 ($rc), 2 routes and 3 maps removed" \
 	eval '[ "$rc" = 0 ] && [ "$out" = "srv6-dm: removed 2 route(s) of protocol 200 and 3 map(s) pinned in $BPFFS" ]'
-check "flush: nothing left installed, nothing of protocol 200" \
-	eval 'nothing_installed r1 && [ -z "$(ip -n r1 -6 route show proto 200)" ]'
+check "flush: nothing left installed, no program route of protocol 200" \
+	eval 'nothing_installed r1 &&
+	      [ -z "$(ip -n r1 -6 route show proto 200 | grep -E "encap bpf|End\.BPF")" ]'
 check "flush: no pin left" [ -z "$(ls "$BPFFS")" ]
 check "flush: another protocol's route stays" \
 	[ -n "$(ip -n r1 -6 route show fd00:77::/64 proto boot)" ]
+check "flush: the operator's routes to the same prefixes and the 300 others of protocol 200 stay" \
+	operator_routes
 out=$(ip netns exec r1 "$BIN" flush 2>&1)
 rc=$?
 check "flush again: exit 0 ($rc), nothing to remove" \
@@ -337,5 +361,7 @@ start r1 r1 -p "$BPFFS" inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6
 rc=$?
 check "after flush it starts, and stops with nothing left ($rc)" \
 	eval '[ "$rc" = 0 ] && nothing_installed r1 && [ -z "$(ls "$BPFFS")" ]'
+start r1 r1 endpoint fc00:1::a dev r1-r2 session 2 then drop && stop r1
+check "a stop removes its End.DM, not the operator's lower-metric route to the SID" operator_routes
 ip -n r1 -6 route del fd00:77::/64
 exit $((failures > 0))

@@ -409,6 +409,8 @@ def killed(c, a):
                     "srv6-hybrid: removed 1 compensation filter(s) and 0 clsact qdisc(s) it left empty"] and
                 "bpf" in sh("tc", "filter", "show", "dev", "agg-h2", "ingress", ns="agg").stdout,
                 "exit %d: %s%s" % (rc, out, err))
+        c.check("flush on agg: no egress filter left on agg-h2",
+                not sh("tc", "filter", "show", "dev", "agg-h2", "egress", ns="agg").stdout.strip())
         sh("tc", "qdisc", "del", "dev", "agg-h2", "clsact", ns="agg")
         c.check("flush: no pin left", not os.listdir(pin), os.listdir(pin))
         no_leftovers(c, "after SIGKILL and flush")

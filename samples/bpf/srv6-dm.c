@@ -345,7 +345,8 @@ static void uninstall(struct srv6_dm *skel)
 
 	for (i = cfg.n_endpoint - 1; i >= 0; i--) {
 		LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = msg,
-			    .errmsg_sz = sizeof(msg));
+			    .errmsg_sz = sizeof(msg),
+			    .protocol = SRV6_RTPROT_DM);
 		struct endpoint *ep = &cfg.endpoint[i];
 
 		if (!ep->installed)
@@ -640,10 +641,10 @@ int main(int argc, char **argv)
 	if (argc && !strcmp(argv[0], "flush")) {
 		if (argc > 1)
 			usage("flush takes no argument, '%s' given", argv[1]);
-		return srv6_leftovers_flush(&left);
+		return srv6_claim_netns() ?: srv6_leftovers_flush(&left);
 	}
 	srv6_parse_objects(argc, argv, objects);
-	err = srv6_leftovers_check(&left);
+	err = srv6_claim_netns() ?: srv6_leftovers_check(&left);
 	if (err)
 		return err;
 

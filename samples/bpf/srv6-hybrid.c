@@ -502,7 +502,8 @@ static void uninstall(struct srv6_hybrid *hy)
 	}
 	for (i = cfg.n_ep - 1; i >= 0; i--) {
 		LIBBPF_OPTS(bpf_seg6local_opts, opts, .errmsg = msg,
-			    .errmsg_sz = sizeof(msg));
+			    .errmsg_sz = sizeof(msg),
+			    .protocol = SRV6_RTPROT_HYBRID);
 
 		if (!cfg.ep[i].installed)
 			continue;
@@ -861,11 +862,11 @@ int main(int argc, char **argv)
 	if (argc && !strcmp(argv[0], "flush")) {
 		if (argc > 1)
 			usage("flush takes no argument, '%s' given", argv[1]);
-		return flush(&left);
+		return srv6_claim_netns() ?: flush(&left);
 	}
 	srv6_parse_objects(argc, argv, objects);
 	check_objects();
-	err = srv6_leftovers_check(&left);
+	err = srv6_claim_netns() ?: srv6_leftovers_check(&left);
 	if (err)
 		return err;
 

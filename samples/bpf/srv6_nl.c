@@ -107,7 +107,10 @@ static int nl_talk(struct nlmsghdr *nh, char *msg, size_t msg_sz)
 
 typedef void (*nl_dump_fn)(const struct nlmsghdr *nh, void *ctx);
 
-/* Send the dump request @nh; @fn sees every message of the answer. */
+/*
+ * Send the dump request @nh; @fn sees every message of the answer.  A dump
+ * the kernel marks inconsistent (the table changed under it) is -EAGAIN.
+ */
 static int nl_dump(struct nlmsghdr *nh, nl_dump_fn fn, void *ctx)
 {
 	char buf[32768];
@@ -127,8 +130,14 @@ static int nl_dump(struct nlmsghdr *nh, nl_dump_fn fn, void *ctx)
 			break;
 		}
 		for (m = (void *)buf; NLMSG_OK(m, n); m = NLMSG_NEXT(m, n)) {
-			if (m->nlmsg_type == NLMSG_DONE)
+			if (m->nlmsg_flags & NLM_F_DUMP_INTR)
+				ret = -EAGAIN;
+			if (m->nlmsg_type == NLMSG_DONE) {
+				if (m->nlmsg_len >= NLMSG_LENGTH(sizeof(int)) &&
+				    *(int *)NLMSG_DATA(m) < 0)
+					ret = *(int *)NLMSG_DATA(m);
 				goto out;
+			}
 			if (m->nlmsg_type == NLMSG_ERROR) {
 				ret = ((struct nlmsgerr *)NLMSG_DATA(m))->error ?: -EPROTO;
 				goto out;
@@ -205,12 +214,33 @@ int srv6_nl_route_del(const struct srv6_nl_route *rt)
 	return nl_talk(&req.nh, msg, sizeof(msg));
 }
 
-/* The IPv6 routes a dump showed with one protocol, to remove them after */
+/*
+ * The IPv6 routes of one protocol that a dump showed, to remove them
+ * after: only those a daemon makes (a BPF or seg6local encap), not the
+ * cached exceptions of such routes.
+ */
 struct proto_routes {
 	unsigned char protocol;
 	struct nl_req *req;	/* a delete request per route */
 	int n, cap, err;
 };
+
+/* Does the route of @nh run a program: LWT BPF or seg6local? */
+static bool daemon_encap(const struct nlmsghdr *nh)
+{
+	const struct rtmsg *rtm = NLMSG_DATA(nh);
+	int len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm));
+	const struct rtattr *rta;
+	__u16 type;
+
+	for (rta = RTM_RTA(rtm); RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
+		if (rta->rta_type != RTA_ENCAP_TYPE || RTA_PAYLOAD(rta) < sizeof(type))
+			continue;
+		memcpy(&type, RTA_DATA(rta), sizeof(type));
+		return type == LWTUNNEL_ENCAP_BPF || type == LWTUNNEL_ENCAP_SEG6_LOCAL;
+	}
+	return false;
+}
 
 static void collect_route(const struct nlmsghdr *nh, void *ctx)
 {
@@ -220,8 +250,10 @@ static void collect_route(const struct nlmsghdr *nh, void *ctx)
 	struct nl_req *req, *grown;
 	int len;
 
-	if (nh->nlmsg_type != RTM_NEWROUTE || rtm->rtm_family != AF_INET6 ||
-	    rtm->rtm_protocol != pr->protocol || pr->err)
+	if (nh->nlmsg_type != RTM_NEWROUTE || pr->err ||
+	    nh->nlmsg_len < NLMSG_LENGTH(sizeof(*rtm)) ||
+	    rtm->rtm_family != AF_INET6 || rtm->rtm_protocol != pr->protocol ||
+	    rtm->rtm_flags & RTM_F_CLONED || !daemon_encap(nh))
 		return;
 	if (pr->n == pr->cap) {
 		grown = realloc(pr->req, (pr->cap * 2 + 16) * sizeof(*grown));
@@ -240,7 +272,7 @@ static void collect_route(const struct nlmsghdr *nh, void *ctx)
 	len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*rtm));
 	for (rta = RTM_RTA(rtm); RTA_OK(rta, len); rta = RTA_NEXT(rta, len))
 		if (rta->rta_type == RTA_DST || rta->rta_type == RTA_TABLE ||
-		    rta->rta_type == RTA_OIF)
+		    rta->rta_type == RTA_OIF || rta->rta_type == RTA_PRIORITY)
 			nl_attr(req, rta->rta_type, RTA_DATA(rta), RTA_PAYLOAD(rta));
 }
 
@@ -343,8 +375,9 @@ static void count_filter(const struct nlmsghdr *nh, void *ctx)
  * srv6_nl_clsact_filters() - how many filters a device's clsact holds
  * @ifindex: the device
  *
- * Return: the number of filters on its ingress and egress hooks, or a
- * negative errno (the device has no clsact qdisc, ...).
+ * Return: 0 if its clsact holds no filter (or it has none), more if it
+ * holds some (a message per filter and per classifier), or a negative
+ * errno.
  */
 int srv6_nl_clsact_filters(int ifindex)
 {

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stddef.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/timex.h>
 #include <time.h>
 #include <unistd.h>
@@ -239,6 +242,36 @@ FILE *srv6_open_json(const char *path)
 	return f;
 }
 
+/**
+ * srv6_claim_netns() - be the only instance of this daemon in the netns
+ *
+ * Binds the abstract unix socket named after the daemon ("@srv6-dm"):
+ * abstract names belong to a network namespace, and the kernel frees
+ * them when the process ends, SIGKILL included.  The socket stays open
+ * until exit.  Taken before installing and before `flush`, so that flush
+ * never removes what a running instance uses.
+ *
+ * Return: 0, or 1 (the exit status) if another instance runs here.
+ */
+int srv6_claim_netns(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len = strlen(srv6_prog_name);
+	int fd;
+
+	if (len + 1 > sizeof(sa.sun_path))
+		return fail("name too long for a unix socket");
+	memcpy(sa.sun_path + 1, srv6_prog_name, len);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return fail("socket: %s", strerror(errno));
+	if (!bind(fd, (struct sockaddr *)&sa, offsetof(struct sockaddr_un, sun_path) + 1 + len))
+		return 0;
+	if (errno == EADDRINUSE)
+		return fail("another %s runs in this network namespace", srv6_prog_name);
+	return fail("bind @%s: %s", srv6_prog_name, strerror(errno));
+}
+
 /* Is @dir/@name (made in @path) a pinned map of that name, as we pin it? */
 static bool our_pin(const char *dir, const char *name, char *path, size_t sz)
 {
@@ -276,9 +309,9 @@ static int count_pins(const struct srv6_leftovers *l, bool remove)
  * srv6_leftovers_check() - refuse to start over what another instance left
  * @l: what the daemon installs
  *
- * Routes of the daemon's protocol, or its maps pinned in -p DIR, mean that
- * another instance runs or that one was killed.  Name them, and the
- * command that removes them.
+ * With srv6_claim_netns() taken, routes of the daemon's protocol or its
+ * maps pinned in -p DIR mean that an instance was killed.  Name them, and
+ * the command that removes them.
  *
  * Return: 0 if there are none, else 1 (the exit status).
  */
@@ -291,11 +324,10 @@ int srv6_leftovers_check(const struct srv6_leftovers *l)
 		return fail("cannot read the routing table: %s", strerror(-routes));
 	if (!routes && !pins)
 		return 0;
-	fail("%d route(s) of protocol %u and %d map(s) pinned in %s are installed",
-	     routes, l->protocol, pins, l->pin_dir ?: "-");
-	return fail("another %s runs; if it was killed, remove them with: %s%s%s flush",
-		    srv6_prog_name, srv6_prog_name, l->pin_dir ? " -p " : "",
-		    l->pin_dir ?: "");
+	fail("%d route(s) of protocol %u and %d map(s) pinned in %s left by a killed %s",
+	     routes, l->protocol, pins, l->pin_dir ?: "-", srv6_prog_name);
+	return fail("remove them with: %s%s%s flush", srv6_prog_name,
+		    l->pin_dir ? " -p " : "", l->pin_dir ?: "");
 }
 
 /**

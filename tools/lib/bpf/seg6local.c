@@ -227,9 +227,10 @@ static int seg6local_set(const struct bpf_seg6local_route *route, int prog_fd,
 	if (err)
 		return err;
 	err = seg6local_req_init(&req, RTM_NEWROUTE, flags, route);
-	req.rt.rtm_protocol = OPTS_GET(opts, protocol, 0);
-	if (!err)
+	if (!err) {
+		req.rt.rtm_protocol = OPTS_GET(opts, protocol, 0);
 		err = seg6local_add_encap(&req, prog_fd, name, opts);
+	}
 	if (err)
 		return seg6local_fail(opts, err, "route request too large");
 	return seg6local_talk(&req, opts);
@@ -454,5 +455,7 @@ int bpf_seg6local_detach(const struct bpf_seg6local_route *route,
 	err = seg6local_req_init(&req, RTM_DELROUTE, 0, route);
 	if (err)
 		return seg6local_fail(opts, err, "route request too large");
+	/* with a protocol, only a route of that protocol goes */
+	req.rt.rtm_protocol = OPTS_GET(opts, protocol, 0);
 	return seg6local_talk(&req, opts);
 }
