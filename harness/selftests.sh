@@ -40,6 +40,10 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 # test_progs loads it from its directory.  External modules build in
 # their source directory: out/linux's, rebuilt by tree.sh.
 TESTMOD=$SRC/tools/testing/selftests/bpf/bpf_testmod
+# Its BTF is split on vmlinux's, but kbuild does not relink an external
+# module when vmlinux changes: the kernel then refuses it ("failed to
+# validate module [bpf_testmod] BTF: -22").  Relink it after each change.
+[ "$TESTMOD/bpf_testmod.ko" -nt "$BUILD/vmlinux" ] || rm -f "$TESTMOD/bpf_testmod.ko"
 make -s -C "$SRC" O="$BUILD" CC="ccache gcc" -j"$JOBS" M="$TESTMOD" modules 2>&1 |
 	{ grep -v 'Symbol info of vmlinux is missing' || true; } >&2
 cp "$TESTMOD/bpf_testmod.ko" "$ST/"
