@@ -19,7 +19,6 @@ ST=$OUT/selftests
 CHECK=$OUT/check
 RUN=$CHECK/run
 TAP=$CHECK/results.tap
-SPLATS='BUG:|WARNING:|Oops|KASAN|kmemleak: [0-9]+ new|unreferenced object|UBSAN|Kernel panic|general protection fault|rcu.*stall|INFO: task .* blocked|possible circular locking|Call Trace:'
 FILTER=${T:-*}
 PROG_TEST_TIMEOUT=300
 DEFAULT_TIMEOUT=120

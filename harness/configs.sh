@@ -13,7 +13,9 @@
 # Each build links vmlinux and the modules (where an undefined symbol
 # shows), then rebuilds the objects the series touches with W=1: every
 # warning from them fails, since the base builds them without one in each
-# of these configurations.
+# of these configurations.  A configuration whose behaviour differs at run
+# time has a check of its own, NAME.sh (with its BPF programs in
+# NAME.bpf.c): its kernel boots in the VM, with its modules, to run it.
 #
 #   harness/configs.sh [NAME...]     (default: defaults and every fragment)
 set -euo pipefail
@@ -22,7 +24,8 @@ set -euo pipefail
 MATRIX=$ROOT/harness/config/matrix
 # the objects built from the C files the series adds or changes
 OBJECTS="kernel/bpf/verifier.o net/core/filter.o net/bpf/test_run.o net/ipv6/seg6.o
-	net/ipv6/seg6_local.o net/ipv6/seg6_bpf.o net/ipv6/seg6_bpf_kfuncs.o"
+	net/ipv6/seg6_local.o net/ipv6/seg6_bpf.o net/ipv6/seg6_bpf_helpers.o
+	net/ipv6/seg6_bpf_kfuncs.o"
 failed=0
 summary=()
 
@@ -47,7 +50,7 @@ w1_warnings() {
 }
 
 build_one() {
-	local name=$1 build vars=() t0 warnings
+	local name=$1 build vars=() t0 warnings what
 	t0=$(date +%s)
 	if [ "$name" = defaults ]; then
 		build=$BUILD
@@ -69,9 +72,39 @@ build_one() {
 	if [ -n "$warnings" ]; then
 		say "$warnings"
 		record "$name" FAIL "$(grep -c . <<<"$warnings") W=1 warning(s)" "$t0"
-	else
-		record "$name" ok "vmlinux, modules, W=1 clean on $(objects_built "$build") object(s)" "$t0"
+		return
 	fi
+	what="vmlinux, modules, W=1 clean on $(objects_built "$build") object(s)"
+	if [ -f "$MATRIX/$name.sh" ]; then
+		if ! vm_check "$name" "$build"; then
+			record "$name" FAIL "$what; its check in the VM failed" "$t0"
+			return
+		fi
+		what+="; its check passed in the VM"
+	fi
+	record "$name" ok "$what" "$t0"
+}
+
+# Boot configuration $1's kernel (built in $2) in the VM and run
+# $MATRIX/$1.sh there, with its modules and its BPF programs.
+vm_check() {
+	local name=$1 build=$2 run=$OUT/configs/$1.run rc=0 splats
+	rm -rf "$run"
+	mkdir -p "$run"
+	step "configs: $name: its check in the VM"
+	make -s -C "$SRC" O="$build" INSTALL_MOD_PATH="$run/modules" modules_install ||
+		return 1
+	"$CLANG" -O2 -g -target bpf -I/usr/include/"$(gcc -dumpmachine)" \
+		-c "$MATRIX/$name.bpf.c" -o "$run/$name.bpf.o" || return 1
+	cat > "$run/job.sh" <<JOB
+bash "$MATRIX/$name.sh" "$run/modules" "$run/$name.bpf.o"
+JOB
+	VM_KERNEL=$build/arch/x86/boot/bzImage "$ROOT/harness/vm.sh" "$run" 300 \
+		> "$run/vm.out" 2>&1 || rc=$?
+	grep -aE '^(not )?ok |^# ' "$run/vm.out" | sed 's/^/    /' >&2
+	splats=$(grep -aE "$SPLATS" "$run/console.log" | grep -avE 'Command line:' || true)
+	[ -z "$splats" ] || { say "kernel splat on the console:"; say "$splats"; rc=1; }
+	[ "$rc" = 0 ]
 }
 
 objects_built() {

@@ -31,6 +31,9 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export KBUILD_BUILD_USER=seg6-bpf
 export KBUILD_BUILD_HOST=harness
 
+# What a kernel console must not show (check.sh, configs.sh)
+SPLATS='BUG:|WARNING:|Oops|KASAN|kmemleak: [0-9]+ new|unreferenced object|UBSAN|Kernel panic|general protection fault|rcu.*stall|INFO: task .* blocked|possible circular locking|Call Trace:'
+
 say() { printf '%s\n' "$*" >&2; }
 step() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -17,11 +17,11 @@ set -euo pipefail
 PATH=/usr/bin:$PATH
 
 SERIES=$OUT/series
-OUR_KERNEL_SOURCES="net/ipv6/seg6_bpf.c net/ipv6/seg6_bpf_kfuncs.c include/net/seg6_bpf.h
-	tools/lib/bpf/seg6local.c"
+OUR_KERNEL_SOURCES="net/ipv6/seg6_bpf.c net/ipv6/seg6_bpf_helpers.c net/ipv6/seg6_bpf_kfuncs.c
+	include/net/seg6_bpf.h tools/lib/bpf/seg6local.c"
 # objects built from the files our diffs and files touch
-OBJECTS="net/ipv6/seg6_bpf.o net/ipv6/seg6_bpf_kfuncs.o net/ipv6/seg6_local.o net/ipv6/seg6.o
-	net/bpf/test_run.o"
+OBJECTS="net/ipv6/seg6_bpf.o net/ipv6/seg6_bpf_helpers.o net/ipv6/seg6_bpf_kfuncs.o
+	net/ipv6/seg6_local.o net/ipv6/seg6.o net/bpf/test_run.o"
 failed=0
 t0=$(date +%s)
 

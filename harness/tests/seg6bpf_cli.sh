@@ -9,11 +9,7 @@
 # only when they are the route's own, and a program
 # attached by iproute2 and by seg6bpf behaves and shows the same.
 #
-#   src (fd01::1) --- sr (SID fc00::a) --- dst (fc00::d1)
-#
-# src reaches fc00::d1 with an inline SRH <fc00::a, fc00::d1> (the SID is
-# routed like the rest of fc00::/16), so a ping crosses End.BPF on sr;
-# replies come back as plain IPv6.
+# On harness/vm/srv6_line.sh's line, with End.BPF at the SID fc00::a.
 set -u
 BIN=$SEG6_ST/samples/seg6bpf
 OBJ=$SEG6_ST/seg6_bpf_iproute2.bpf.o
@@ -28,34 +24,14 @@ ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; failures=$((failures + 1)); }
 sr() { ip netns exec t_sr "$@"; }
 
+. "$SEG6_ROOT/harness/vm/srv6_line.sh"
+
 cleanup() {
-	for ns in t_src t_sr t_dst; do ip netns del "$ns" 2>/dev/null; done
+	srv6_line_del
 	umount "$BPFFS" 2>/dev/null
 	rmdir "$BPFFS"
 }
 trap cleanup EXIT
-
-topology() {
-	ip netns add t_src && ip netns add t_sr && ip netns add t_dst &&
-	ip link add s0 netns t_src type veth peer name r0 netns t_sr &&
-	ip link add r1 netns t_sr type veth peer name d0 netns t_dst &&
-	ip -n t_src addr add fd01::1/64 dev s0 nodad &&
-	ip -n t_sr addr add fd01::2/64 dev r0 nodad &&
-	ip -n t_sr addr add fd02::1/64 dev r1 nodad &&
-	ip -n t_dst addr add fd02::2/64 dev d0 nodad &&
-	ip -n t_dst addr add fc00::d1/128 dev lo &&
-	for l in "t_src s0" "t_sr r0" "t_sr r1" "t_dst d0" "t_dst lo"; do
-		ip -n ${l% *} link set ${l#* } up || return 1
-	done &&
-	sr sysctl -qw net.ipv6.conf.all.forwarding=1 &&
-	ip netns exec t_dst sysctl -qw net.ipv6.conf.all.seg6_enabled=1 &&
-	ip netns exec t_dst sysctl -qw net.ipv6.conf.d0.seg6_enabled=1 &&
-	ip -n t_src -6 route add fc00::/16 via fd01::2 dev s0 &&
-	ip -n t_src -6 route add fc00::d1/128 encap seg6 mode inline segs $SID \
-		via fd01::2 dev s0 &&
-	ip -n t_sr -6 route add fc00::d1/128 via fd02::2 &&
-	ip -n t_dst -6 route add fd01::/64 via fd02::1
-}
 
 # expect_exit STATUS PATTERN -- ARGS: seg6bpf ARGS (in sr) exits STATUS and
 # its stderr matches PATTERN (a grep -E regex); a usage error (exit 2) is
@@ -89,7 +65,7 @@ expect_ping() {
 	else bad "$2: expected traffic to $1"; fi
 }
 
-topology || { echo "not ok - topology"; exit 1; }
+srv6_line $SID || { echo "not ok - topology"; exit 1; }
 ip netns exec t_src ping -6 -c1 -W5 fd01::2 >/dev/null
 sr ping -6 -c1 -W5 fd02::2 >/dev/null
 

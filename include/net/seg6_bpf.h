@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * SRv6 End.BPF: seg6local behaviour that runs a BPF_PROG_TYPE_LWT_SEG6LOCAL
- * program at an SRv6 endpoint (net/ipv6/seg6_bpf.c).
+ * program at an SRv6 endpoint (net/ipv6/seg6_bpf.c), and the helpers and
+ * kfuncs of those programs (net/ipv6/seg6_bpf_helpers.c and
+ * seg6_bpf_kfuncs.c, with CONFIG_IPV6_SEG6_BPF).
  */
 #ifndef _NET_SEG6_BPF_H
 #define _NET_SEG6_BPF_H
@@ -73,24 +75,10 @@ struct seg6_bpf_fwd {
  */
 #define SEG6_BPF_MAX_HDRLEN	(U8_MAX << 3)
 
-/* VRF devices a CPU remembers for End.DT4 (struct seg6_bpf_srh_state) */
-#define SEG6_BPF_VRFS	16
-
-/**
- * struct seg6_bpf_vrf - a VRF device End.DT4 found for a table
- * @net_cookie: the netns of the lookup (net->net_cookie)
- * @table: the table
- * @ifindex: the VRF device that owned it then; 0 for an unused entry
- */
-struct seg6_bpf_vrf {
-	u64 net_cookie;
-	u32 table;
-	int ifindex;
-};
-
 /**
  * struct seg6_bpf_srh_state - per-CPU state of the program being run
- * @bh_lock: serialises users of this CPU's state (softirq, or PREEMPT_RT)
+ * @bh_lock: serialises users of this CPU's state (softirq, or PREEMPT_RT),
+ *	     and of the per-CPU memory of bpf_lwt_seg6_action()
  * @srhoff: offset of the SRH from skb->data
  * @hdrlen: SRH length in bytes after its first 8, as the program left it;
  *	    may be unaligned between two calls of bpf_lwt_seg6_adjust_srh()
@@ -100,12 +88,6 @@ struct seg6_bpf_vrf {
  * @test: set by BPF_PROG_TEST_RUN: record the program's return value and
  *	  the action it applies instead of looking routes up
  * @fwd: set by a decapsulating action (End.DX*, End.DT*)
- * @vrfs: the VRF devices this CPU found last, for up to SEG6_BPF_VRFS
- *	  tables (of any netns) that have one; checked before use, so that
- *	  End.DT4 walks the devices only for a table it has not found lately
- * @vrf_next: the entry of @vrfs the next VRF found replaces (first in,
- *	      first out)
- * @srh_param: the copy of the SRH an End.B6 or End.B6.Encaps action inserts
  *
  * Only the data path (seg6_bpf_input()) and test_run set this up; the
  * helpers and kfuncs of LWT_SEG6LOCAL programs use it while the program runs.
@@ -119,10 +101,6 @@ struct seg6_bpf_srh_state {
 	bool redirected;
 	struct seg6_local_bpf_test *test;
 	struct seg6_bpf_fwd fwd;
-	struct seg6_bpf_vrf vrfs[SEG6_BPF_VRFS];
-	u8 vrf_next;
-	u8 srh_param[sizeof(struct ipv6_sr_hdr) + SEG6_BPF_MAX_HDRLEN]
-		__aligned(sizeof(struct in6_addr));
 };
 
 DECLARE_PER_CPU(struct seg6_bpf_srh_state, seg6_bpf_srh_states);
@@ -149,6 +127,15 @@ static inline u32 seg6_bpf_srh_end(const struct seg6_bpf_srh_state *state)
 	return state->srhoff + sizeof(struct ipv6_sr_hdr) + state->hdrlen;
 }
 
+/* A received CHECKSUM_COMPLETE sum no longer matches once the headers
+ * change; let the stack verify transport checksums in software instead.
+ */
+static inline void seg6_bpf_csum_forget(struct sk_buff *skb)
+{
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+}
+
 bool seg6_bpf_srh_ok(struct sk_buff *skb, struct seg6_bpf_srh_state *state);
 int seg6_bpf_splice(struct sk_buff *skb, struct seg6_bpf_srh_state *state,
 		    u32 off, u32 del, const void *data, u32 len);
@@ -158,6 +145,9 @@ int seg6_bpf_srh_pop(struct sk_buff *skb, struct seg6_bpf_srh_state *state);
 #define SEG6_BPF_FLV_CSID_SHIFTED	BIT(0)	/* NEXT-C-SID moved the DA */
 #define SEG6_BPF_FLV_PSP		BIT(1)	/* pop the SRH at SL 0 */
 
+int seg6_bpf_process(const struct bpf_prog *prog, struct sk_buff *skb,
+		     struct seg6_local_bpf_test *test, struct seg6_bpf_fwd *fwd,
+		     u32 flv);
 int seg6_bpf_input(struct sk_buff *skb, const struct seg6_bpf_prog *bp, u32 flv);
 u32 seg6_bpf_test_run(const struct bpf_prog *prog, struct sk_buff *skb,
 		      struct seg6_local_bpf_test *result);
@@ -181,14 +171,16 @@ int seg6_bpf_cmp(const struct seg6_bpf_prog *a, const struct seg6_bpf_prog *b);
 void seg6_bpf_destroy(struct seg6_bpf_prog *bp);
 size_t seg6_bpf_nlsize(void);
 
-/* Shared with net/core/filter.c: the LWT program types' common verifier
- * callbacks that End.BPF programs build on.
+/* Shared with net/core/filter.c: what every LWT_SEG6LOCAL program may
+ * call and read (its verifier ops without CONFIG_IPV6_SEG6_BPF), and the
+ * LWT context rewrite.
  */
-const struct bpf_func_proto *lwt_out_func_proto(enum bpf_func_id func_id,
-						const struct bpf_prog *prog);
-bool lwt_is_valid_access(int off, int size, enum bpf_access_type type,
-			 const struct bpf_prog *prog,
-			 struct bpf_insn_access_aux *info);
+const struct bpf_func_proto *
+lwt_seg6local_func_proto(enum bpf_func_id func_id, const struct bpf_prog *prog);
+bool lwt_seg6local_is_valid_access(int off, int size,
+				   enum bpf_access_type type,
+				   const struct bpf_prog *prog,
+				   struct bpf_insn_access_aux *info);
 u32 bpf_convert_ctx_access(enum bpf_access_type type,
 			   const struct bpf_insn *si,
 			   struct bpf_insn *insn_buf,
