@@ -245,6 +245,14 @@ echo "# probes for 40 packets at 1:4: $((after - before))"
 check "1 probe out of 4 packets after set" [ $((after - before)) = 10 ]
 err=$(ip netns exec r1 "$BIN" -p "$BPFFS" set 42 every 2 2>&1)
 check "set of an unknown session: exit 1 ($err)" [ $? = 1 ]
+# another of its maps pinned as dm_flows, in a DIR of its own: refused
+mkdir "$BPFFS/other" && ln "$BPFFS/dm_counts" "$BPFFS/other/dm_flows"
+err=$(ip netns exec r1 "$BIN" -p "$BPFFS/other" set 1 every 2 2>&1)
+rc=$?
+refused_as_foreign() { [ "$1" = 1 ] && grep -q "not this srv6-dm's map" <<<"$2"; }
+check "set on another map pinned as dm_flows: exit 1, says so ($err)" \
+	refused_as_foreign "$rc" "$err"
+rm "$BPFFS/other/dm_flows" && rmdir "$BPFFS/other"
 
 # loss: sequence gaps
 ip netns exec r2 tc qdisc change dev r2-r3 root netem delay 1ms loss 30%

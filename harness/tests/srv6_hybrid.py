@@ -27,9 +27,11 @@ The links' MTU is 128 octets more than the LAN's: the encapsulation and a
 probe's DM TLV (48).  Rates are on the link, every header counted; goodput
 is iperf3's.
 """
+import ctypes
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
 import time
@@ -164,6 +166,40 @@ class Daemon:
 def hybrid(ns, *args):
     res = sh(HYBRID, *args, ns=ns, check=False)
     return res.returncode, res.stdout, res.stderr
+
+
+SYS_BPF = 321
+
+
+def bpf(cmd, attr):
+    """The bpf(2) command cmd on attr (bytes); its result, or OSError."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    buf = ctypes.create_string_buffer(attr, 128)
+    ret = libc.syscall(SYS_BPF, cmd, buf, 128)
+    if ret < 0:
+        raise OSError(ctypes.get_errno(), "bpf(%d)" % cmd)
+    return ret
+
+
+def pin_array(path, name, value_size):
+    """Pin a new one-entry BPF array of value_size-byte values at path;
+    return its fd."""
+    # BPF_MAP_CREATE: map_type, key_size, value_size, max_entries, map_flags,
+    # inner_map_fd, numa_node, then map_name (16 bytes)
+    fd = bpf(0, struct.pack("=7I", 2, 4, value_size, 1, 0, 0, 0) +
+             name.encode().ljust(16, b"\0"))
+    pathname = ctypes.create_string_buffer(path.encode())
+    bpf(6, struct.pack("=QI", ctypes.addressof(pathname), fd))             # BPF_OBJ_PIN
+    return fd
+
+
+def array_value(fd, value_size):
+    """The value of entry 0 of the array map fd."""
+    key = ctypes.create_string_buffer(4)
+    value = ctypes.create_string_buffer(value_size)
+    bpf(1, struct.pack("=IIQQQ", fd, 0, ctypes.addressof(key),               # BPF_MAP_LOOKUP_ELEM
+                       ctypes.addressof(value), 0))
+    return value.raw
 
 
 def tx_packets(ns, dev):
@@ -345,6 +381,19 @@ def weights_and_split(c, a):
             kept = [l["weight"] for l in cpe.last()["send"]] == [l["weight"] for l in before]
             c.check("%s: exit %d, says '%s', weights kept" % (" ".join(args), rc_want, why),
                     rc == rc_want and why in err and kept, "exit %d: %s" % (rc, err))
+        # another version's map under the name, in a DIR of its own
+        other = pin + "/other"
+        os.mkdir(other)
+        fd = pin_array(other + "/hybrid_cfg", "hybrid_cfg", 8)
+        rc, out, err = hybrid(None, "-p", other, "set", "fc00:2::a", "weight", "4")
+        c.check("set on a hybrid_cfg pin of another layout: exit 1, says so, changes nothing",
+                rc == 1 and "not this srv6-hybrid's map" in err and
+                array_value(fd, 8) == bytes(8) and
+                [l["weight"] for l in cpe.last()["send"]] == [l["weight"] for l in before],
+                "exit %d: %s" % (rc, err))
+        os.close(fd)
+        os.unlink(other + "/hybrid_cfg")
+        os.rmdir(other)
         last = cpe.last()
         c.check("no drop counted by the programs",
                 last["no_link"] == last["tail_call_failed"] == last["unknown_sid"] == 0 and

@@ -591,7 +591,7 @@ static int set_every(int argc, char **argv)
 {
 	struct srv6_dm_flow_key key, *prev = NULL;
 	struct srv6_dm_flow flow;
-	char path[PATH_MAX];
+	struct srv6_dm *skel;
 	__u32 session, every;
 	int fd, err;
 
@@ -601,11 +601,13 @@ static int set_every(int argc, char **argv)
 		usage("set SESSION every N expected");
 	session = parse_ulong("session", argv[1], SRV6_DM_SESSION_MAX);
 	every = parse_ulong("every", argv[3], 1000000);
-	snprintf(path, sizeof(path), "%s/dm_flows", opts.pin_dir);
-	fd = bpf_obj_get(path);
+	skel = srv6_dm__open();
+	if (!skel)
+		return fail("cannot open the BPF object: %s", strerror(errno));
+	fd = srv6_pinned_map(opts.pin_dir, skel->maps.dm_flows);
+	srv6_dm__destroy(skel);
 	if (fd < 0)
-		return fail("%s: %s (is srv6-dm running with -p %s?)", path,
-			    strerror(errno), opts.pin_dir);
+		return 1;
 	while (!bpf_map_get_next_key(fd, prev, &key)) {
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &flow) || flow.session != session)

@@ -729,8 +729,8 @@ static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd,
 static int set_weights(int argc, char **argv)
 {
 	struct srv6_hybrid_cfg hc;
+	struct srv6_hybrid *hy;
 	struct in6_addr sid;
-	char path[PATH_MAX];
 	__u32 key = 0, w;
 	int fd, i, l, err;
 
@@ -744,11 +744,13 @@ static int set_weights(int argc, char **argv)
 			usage("set %s: weight expected, not '%s'", argv[i], argv[i + 1]);
 		parse_weight(argv[i + 2]);
 	}
-	snprintf(path, sizeof(path), "%s/hybrid_cfg", opts.pin_dir);
-	fd = bpf_obj_get(path);
+	hy = srv6_hybrid__open();
+	if (!hy)
+		return fail("cannot open the BPF object: %s", strerror(errno));
+	fd = srv6_pinned_map(opts.pin_dir, hy->maps.hybrid_cfg);
+	srv6_hybrid__destroy(hy);
 	if (fd < 0)
-		return fail("%s: %s (is srv6-hybrid running with -p %s?)", path,
-			    strerror(errno), opts.pin_dir);
+		return 1;
 	err = bpf_map_lookup_elem(fd, &key, &hc);
 	for (i = 1; !err && i < argc; i += 3) {
 		parse_sid("set", argv[i], &sid);
@@ -765,7 +767,7 @@ static int set_weights(int argc, char **argv)
 	hc.gen++;
 	err = err ?: bpf_map_update_elem(fd, &key, &hc, BPF_EXIST);
 	close(fd);
-	return err ? fail("%s: %s", path, strerror(errno)) : 0;
+	return err ? fail("%s/hybrid_cfg: %s", opts.pin_dir, strerror(errno)) : 0;
 }
 
 static void destroy(struct srv6_dm *dm, struct srv6_hybrid *hy)

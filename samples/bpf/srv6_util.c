@@ -243,6 +243,53 @@ FILE *srv6_open_json(const char *path)
 }
 
 /**
+ * srv6_pinned_map() - open the map a running instance pinned in @dir
+ * @dir: the pin directory (-p DIR)
+ * @map: the map, as this program's skeleton defines it (opened, at least)
+ *
+ * The pin is checked against @map's name, type, key and value sizes and
+ * entries: a pin of another program's map, or of another version of this
+ * one, is refused, since writing this layout into it would corrupt what
+ * uses it.
+ *
+ * Return: a map fd, or -1 after saying why not.
+ */
+int srv6_pinned_map(const char *dir, const struct bpf_map *map)
+{
+	const char *name = bpf_map__name(map);
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		fail("%s: %s (is %s running with -p %s?)", path, strerror(errno),
+		     srv6_prog_name, dir);
+		return -1;
+	}
+	if (bpf_map_get_info_by_fd(fd, &info, &len)) {
+		fail("%s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (strncmp(info.name, name, sizeof(info.name) - 1) ||
+	    info.type != bpf_map__type(map) ||
+	    info.key_size != bpf_map__key_size(map) ||
+	    info.value_size != bpf_map__value_size(map) ||
+	    info.max_entries != bpf_map__max_entries(map)) {
+		close(fd);
+		fail("%s: not this %s's map: %s '%s', %u entries, key %u, value %u bytes expected",
+		     path, srv6_prog_name, libbpf_bpf_map_type_str(bpf_map__type(map)),
+		     name, bpf_map__max_entries(map), bpf_map__key_size(map),
+		     bpf_map__value_size(map));
+		return -1;
+	}
+	return fd;
+}
+
+/**
  * srv6_claim_netns() - be the only instance of this daemon in the netns
  *
  * Binds the abstract unix socket named after the daemon ("@srv6-dm"):

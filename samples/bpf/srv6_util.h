@@ -71,6 +71,7 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
 FILE *srv6_open_json(const char *path);
 void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects);
 int srv6_claim_netns(void);
+int srv6_pinned_map(const char *dir, const struct bpf_map *map);
 int srv6_leftovers_check(const struct srv6_leftovers *l);
 int srv6_leftovers_flush(const struct srv6_leftovers *l);
 int srv6_signalfd(void);
