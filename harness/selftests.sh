@@ -42,8 +42,14 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 TESTMOD=$SRC/tools/testing/selftests/bpf/bpf_testmod
 # Its BTF is split on vmlinux's, but kbuild does not relink an external
 # module when vmlinux changes: the kernel then refuses it ("failed to
-# validate module [bpf_testmod] BTF: -22").  Relink it after each change.
-[ "$TESTMOD/bpf_testmod.ko" -nt "$BUILD/vmlinux" ] || rm -f "$TESTMOD/bpf_testmod.ko"
+# validate module [bpf_testmod] BTF: -22").  Nor does it recompile it for
+# another kernel build (out/build-rt's mutexes are other symbols): rebuild
+# it from clean when vmlinux is newer or the build is another one.
+if [ "$TESTMOD/bpf_testmod.ko" -ot "$BUILD/vmlinux" ] ||
+   [ "$(cat "$TESTMOD/.seg6-build" 2>/dev/null)" != "$BUILD" ]; then
+	make -s -C "$SRC" O="$BUILD" M="$TESTMOD" clean
+	echo "$BUILD" > "$TESTMOD/.seg6-build"
+fi
 make -s -C "$SRC" O="$BUILD" CC="ccache gcc" -j"$JOBS" M="$TESTMOD" modules 2>&1 |
 	{ grep -v 'Symbol info of vmlinux is missing' || true; } >&2
 cp "$TESTMOD/bpf_testmod.ko" "$ST/"
