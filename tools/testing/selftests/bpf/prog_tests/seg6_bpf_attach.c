@@ -3,14 +3,18 @@
  * libbpf's bpf_seg6local_*() API on the data path (the topology of
  * seg6_bpf_helpers.h): attach a program to SID fc00::a in sr, send traffic,
  * read the program's and the route's counters, replace the program under
- * traffic, detach; and every error the API can return, with its message
- * and nothing left behind.
+ * traffic (also while sr's route lookups are held open, so that a replace
+ * lands inside one), detach; and every error the API can return, with its
+ * message and nothing left behind.
  */
+#define _GNU_SOURCE	/* sched_setaffinity */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "seg6_bpf_helpers.h"
 #include "test_seg6_bpf.skel.h"
+#include "test_seg6_bpf_lookup_window.skel.h"
 #include "test_seg6_bpf.h"
 
 #define NS_SRC	"seg6_att_src"
@@ -20,6 +24,10 @@
 #define FINAL	"fc00::d1"
 #define GOT	3000	/* ms to wait for a packet that must arrive */
 #define NONE	500	/* ms to wait for a packet that must not */
+
+#ifndef SO_NETNS_COOKIE
+#define SO_NETNS_COOKIE 71	/* not in older libc headers */
+#endif
 
 static const struct seg6_topo topo = { NS_SRC, NS_SR, NS_DST };
 
@@ -181,15 +189,27 @@ out:
 
 #define REPLACEMENTS	1000
 
+static int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
 struct replacer {
 	struct env *env;
+	int limit;		/* replacements to make, unless stopped */
+	int cpu;		/* the CPU to run on, or -1 */
+	atomic_bool stop;
 	atomic_bool done;
 	int replaced;
 	int err;
 	char errmsg[256];
 };
 
-/* Swap the route's program between the two programs REPLACEMENTS times */
+/* Swap the route's program between the two programs r->limit times */
 static void *replace_loop(void *arg)
 {
 	struct replacer *r = arg;
@@ -201,7 +221,11 @@ static void *replace_loop(void *arg)
 	};
 	struct nstoken *tok = in_sr();
 
-	while (r->replaced < REPLACEMENTS && !r->err) {
+	if (r->cpu >= 0 && pin_to_cpu(r->cpu)) {
+		r->err = -errno;
+		snprintf(r->errmsg, sizeof(r->errmsg), "pin to CPU %d", r->cpu);
+	}
+	while (r->replaced < r->limit && !atomic_load(&r->stop) && !r->err) {
 		r->err = bpf_seg6local_replace(&r->env->route,
 					       bpf_program__fd(progs[r->replaced % 2]),
 					       &opts);
@@ -220,7 +244,7 @@ static void *replace_loop(void *arg)
  */
 static void test_replace_under_traffic(struct env *env)
 {
-	struct replacer r = { .env = env };
+	struct replacer r = { .env = env, .limit = REPLACEMENTS, .cpu = -1 };
 	struct nstoken *tok;
 	pthread_t thread;
 	int sent = 0, delivered = 0, err;
@@ -253,6 +277,105 @@ out:
 	tok = in_sr();
 	ASSERT_OK(bpf_seg6local_detach(&env->route, NULL), "detach");
 	close_netns(tok);
+}
+
+#define WINDOW_PACKETS	20
+#define WINDOW_NS	(20 * 1000 * 1000)	/* several replacements long */
+#define WINDOW_WAIT	1000			/* ms */
+
+/* The first two CPUs of @set, or -1 */
+static int two_cpus(const cpu_set_t *set, int cpu[2])
+{
+	int c, n = 0;
+
+	for (c = 0; c < CPU_SETSIZE && n < 2; c++)
+		if (CPU_ISSET(c, set))
+			cpu[n++] = c;
+	return n == 2 ? 0 : -1;
+}
+
+/* The cookie of netns @ns, as bpf's net->net_cookie */
+static int netns_cookie(const char *ns, __u64 *cookie)
+{
+	struct nstoken *tok = open_netns(ns);
+	socklen_t len = sizeof(*cookie);
+	int fd, err = -1;
+
+	if (!tok)
+		return -1;
+	fd = socket(AF_INET6, SOCK_DGRAM, 0);
+	if (fd >= 0) {
+		err = getsockopt(fd, SOL_SOCKET, SO_NETNS_COOKIE, cookie, &len);
+		close(fd);
+	}
+	close_netns(tok);
+	return err;
+}
+
+/*
+ * The churn again, with each packet's route lookup in sr held open for
+ * WINDOW_NS on one CPU while another keeps replacing the route: the route
+ * the lookup found is released before it is used.  The table holds the
+ * replacement by then, so the packet must still go through End.BPF.
+ */
+static void test_replace_in_lookup_window(struct env *env)
+{
+	struct replacer r = { .env = env, .limit = INT_MAX };
+	struct test_seg6_bpf_lookup_window *win;
+	int i, delivered = 0, err, cpu[2];
+	struct nstoken *tok;
+	pthread_t thread;
+	cpu_set_t saved;
+
+	if (!ASSERT_OK(sched_getaffinity(0, sizeof(saved), &saved), "affinity"))
+		return;
+	if (two_cpus(&saved, cpu)) {
+		test__skip();
+		return;
+	}
+	r.cpu = cpu[1];
+	env->skel->bss->mode = MODE_OK;
+	win = test_seg6_bpf_lookup_window__open_and_load();
+	if (!ASSERT_OK_PTR(win, "lookup window skeleton"))
+		return;
+	inet_pton(AF_INET6, SID, win->bss->target);
+	if (!ASSERT_OK(netns_cookie(NS_SR, &win->bss->netns_cookie), "netns cookie") ||
+	    !ASSERT_OK(test_seg6_bpf_lookup_window__attach(win), "kprobes"))
+		goto out_win;
+	if (!ASSERT_OK(pin_to_cpu(cpu[0]), "sender's CPU"))
+		goto out_win;
+
+	tok = in_sr();
+	err = bpf_seg6local_attach(&env->route,
+				   bpf_program__fd(env->skel->progs.seg6_test), NULL);
+	close_netns(tok);
+	if (!ASSERT_OK(err, "attach"))
+		goto out_cpu;
+	if (!ASSERT_OK(pthread_create(&thread, NULL, replace_loop, &r), "thread"))
+		goto out_route;
+	win->bss->spin_ns = WINDOW_NS;
+	for (i = 0; i < WINDOW_PACKETS; i++)
+		delivered += send_one(env, WINDOW_WAIT);
+	win->bss->spin_ns = 0;
+	atomic_store(&r.stop, true);
+	pthread_join(thread, NULL);
+
+	ASSERT_OK(r.err, r.errmsg);
+	/* fewer: a kprobe missed, e.g. its function got inlined */
+	ASSERT_EQ(win->bss->windows, WINDOW_PACKETS, "lookups held open");
+	ASSERT_GT(win->bss->released, 0, "routes released under a lookup");
+	ASSERT_EQ(delivered, WINDOW_PACKETS, "every packet found a route");
+	printf("churn: %d replacements, %llu of %llu lookups saw their route released, %d lost\n",
+	       r.replaced, win->bss->released, win->bss->windows,
+	       WINDOW_PACKETS - delivered);
+out_route:
+	tok = in_sr();
+	ASSERT_OK(bpf_seg6local_detach(&env->route, NULL), "detach");
+	close_netns(tok);
+out_cpu:
+	sched_setaffinity(0, sizeof(saved), &saved);
+out_win:
+	test_seg6_bpf_lookup_window__destroy(win);
 }
 
 /* One refused call: its errno, its message, and no route afterwards */
@@ -387,6 +510,8 @@ void test_seg6_bpf_attach(void)
 		test_default_name_and_list(&env);
 	if (test__start_subtest("replace_under_traffic"))
 		test_replace_under_traffic(&env);
+	if (test__start_subtest("replace_in_lookup_window"))
+		test_replace_in_lookup_window(&env);
 	if (test__start_subtest("flavors"))
 		test_flavors(&env);
 	if (test__start_subtest("errors"))
