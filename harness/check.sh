@@ -8,8 +8,10 @@
 # one VM, but for scripts with "# append: ARGS": those boot their own VM,
 # with ARGS on the kernel command line (ipv6.disable=1...), one VM per
 # distinct ARGS; "# prog_test: NAME" there claims a prog_test for it.  T=<glob>
-# selects tests by name; SEG6_FUZZ_SEED=N replays a fuzz run.  The result is out/check/results.tap, closed by an
-# "N passed, N failed" line, also printed last.  Exit status is non-zero on
+# selects tests by name; SEG6_FUZZ_SEED=N replays a fuzz run.  The result is
+# out/check/results.tap, closed by an "N passed, N failed" line and printed;
+# after it come the logs of failed tests and a last line naming them.  Exit
+# status is non-zero on
 # any failed, missing or timed-out test, on a kernel splat in the console
 # (BUG/WARNING/Oops/KASAN/kmemleak/UBSAN/panic...) and on a VM crash.
 set -euo pipefail
@@ -114,26 +116,29 @@ report() {
 	local passed failed
 	passed=$(grep -c '^ok ' "$TAP" || true)
 	failed=$(grep -c '^not ok ' "$TAP" || true)
-	{ grep -E '^not ok ' "$TAP" || true; } | while read -r _ _ _ _ name _; do
-		for log in "$RUN"/logs/"$name".log "$RUN"-*/logs/"$name".log; do
-			[ -f "$log" ] || continue
-			# the failed checks with their detail first: the tail
-			# of a long test's log may hold only passing ones
-			say "---- failed checks of $name ----"
-			awk '/^not ok|:FAIL/ {n = 12} n-- > 0' "$log" | head -n 80 >&2
-			say "---- log of $name (last 60 lines) ----"
-			tail -n 60 "$log" >&2
-		done
-	done
-	for run in "$RUN" "$RUN"-*; do
-		[ -f "$run/tap" ] && grep -qE "^not ok .* - kernel console clean" "$run/tap" || continue
-		say "---- VM console of $(basename "$run") (last 60 lines) ----"
-		tail -n 60 "$run/console.log" >&2
-	done
 	# what tests report besides pass/fail: benchmark figures, fuzz seeds, churn
 	cat "$RUN"/logs/*.log "$RUN"-*/logs/*.log 2>/dev/null | grep -hE '^(bench|fuzz|churn): ' | sed 's/^/    /' >&2 || true
 	echo "$passed passed, $failed failed" >> "$TAP"
 	cat "$TAP"
+	# Why a test failed comes last: a CI log that keeps only its head and
+	# tail still shows it.
+	{ grep -E '^not ok ' "$TAP" || true; } | while read -r _ _ _ _ name _; do
+		for log in "$RUN"/logs/"$name".log "$RUN"-*/logs/"$name".log; do
+			[ -f "$log" ] || continue
+			say "---- log of $name (last 30 lines) ----"
+			tail -n 30 "$log" >&2
+			# the failed checks with their detail: the tail of a long
+			# test's log may hold only passing ones
+			say "---- failed checks of $name ----"
+			awk '/^not ok|:FAIL/ {n = 6} n-- > 0 && ++m <= 30' "$log" >&2
+		done
+	done
+	for run in "$RUN" "$RUN"-*; do
+		[ -f "$run/tap" ] && grep -qE "^not ok .* - kernel console clean" "$run/tap" || continue
+		say "---- VM console of $(basename "$run") (last 40 lines) ----"
+		tail -n 40 "$run/console.log" >&2
+	done
+	[ "$failed" = 0 ] || say "check: $failed failed: $(sed -n 's/^not ok [0-9]* - //; T; s/ #.*//; p' "$TAP" | paste -sd ';' | sed 's/;/; /g')"
 	[ "$failed" = 0 ]
 }
 
