@@ -68,7 +68,8 @@ class Access:
         for n in ("h1", "h2"):
             sh("sysctl", "-qw", "net.ipv4.tcp_no_metrics_save=1", ns=n)
         self.veth("h1", "h1-cpe", "cpe", "cpe-h1", "fd00:1", MTU)
-        self.veth("agg", "agg-h2", "h2", "h2-agg", "fd00:2", MTU)
+        # two TX queues on agg's LAN, as a multiqueue NIC has: mq can be its root
+        self.veth("agg", "agg-h2", "h2", "h2-agg", "fd00:2", MTU, queues=2)
         for name, net, rate, delay, queue in links:
             self.veth("cpe", "cpe-" + name, "agg", "agg-" + name, net, LINK_MTU)
             for n in ("cpe", "agg"):
@@ -89,9 +90,10 @@ class Access:
             sh("tc", "qdisc", "replace", "dev", lan, "root", "fq", "flow_limit", "1000", ns=n)
         self.links = links
 
-    def veth(self, a, da, b, db, net, mtu):
-        sh("ip", "link", "add", da, "netns", a, "mtu", str(mtu), "type", "veth",
-           "peer", "name", db, "netns", b, "mtu", str(mtu))
+    def veth(self, a, da, b, db, net, mtu, queues=1):
+        q = ["numtxqueues", str(queues), "numrxqueues", str(queues)]
+        sh("ip", "link", "add", da, "netns", a, "mtu", str(mtu), *q, "type", "veth",
+           "peer", "name", db, "netns", b, "mtu", str(mtu), *q)
         sh("ip", "-n", a, "addr", "add", net + "::1/64", "dev", da, "nodad")
         sh("ip", "-n", b, "addr", "add", net + "::2/64", "dev", db, "nodad")
         sh("ip", "-n", a, "link", "set", da, "up")
@@ -311,12 +313,46 @@ def refused(c, a):
             rc == 1 and "not fq" in err and "root fq" in err, err)
     sh("tc", "qdisc", "replace", "dev", "agg-h2", "root", "fq", "flow_limit", "1000", ns="agg")
     no_leftovers(c, "after the fq refusal")
+    mq(c, a)
     sh("ip", "-n", "cpe", "-6", "route", "add", "fd00:2::/64", "dev", "cpe-dsl")
     rc, out, err = hybrid("cpe", *a.hybrid_args("cpe"))
     c.check("aggregate route already there: exit 1 with the kernel's reason",
             rc == 1 and "aggregate fd00:2::/64" in err, err)
     sh("ip", "-n", "cpe", "-6", "route", "del", "fd00:2::/64", "dev", "cpe-dsl")
     no_leftovers(c, "after the route refusal")
+
+
+def mq(c, a):
+    """A multiqueue device's mq root: refused until each queue has fq,
+    with the command that keeps mq; then compensation goes in."""
+    sh("tc", "qdisc", "replace", "dev", "agg-h2", "root", "handle", "9:", "mq", ns="agg")
+    rc, out, err = hybrid("agg", *a.hybrid_args("agg"))
+    fix = ("use: for q in $(seq 2); do tc qdisc replace dev agg-h2 parent 9:$(printf %x $q) fq;"
+           " done")
+    c.check("compensate on mq without fq per queue: exit 1, 2 of 2 queues, the fix keeps mq",
+            rc == 1 and "root qdisc is mq, and 2 of its 2 queues have no fq" in err and fix in err,
+            err)
+    no_leftovers(c, "after the mq refusal")
+    # the command the refusal gives, as an operator would paste it
+    sh("sh", "-c", fix[len("use: "):], ns="agg")
+    kinds = sh("tc", "qdisc", "show", "dev", "agg-h2", ns="agg").stdout
+    c.check("the fix puts fq on both queues under mq",
+            kinds.count("qdisc fq ") == 2 and "qdisc mq 9: root" in kinds, kinds)
+    d, rc, filters = None, None, ""
+    try:
+        d = Daemon("agg", a.hybrid_args("agg"))
+        filters = sh("tc", "filter", "show", "dev", "agg-h2", "egress", ns="agg").stdout
+        rc = d.stop()
+    except RuntimeError as e:
+        filters = str(e)
+    finally:
+        if d and d.proc.poll() is None:
+            d.proc.kill()
+            d.proc.wait()
+    c.check("compensate on mq with fq per queue: installed on agg-h2's egress, exit 0",
+            "bpf" in filters and rc == 0, "exit %s: %s" % (rc, filters))
+    no_leftovers(c, "after compensating on mq")
+    sh("tc", "qdisc", "replace", "dev", "agg-h2", "root", "fq", "flow_limit", "1000", ns="agg")
 
 
 def measured_delays(c, lines):

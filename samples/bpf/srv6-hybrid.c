@@ -38,6 +38,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <linux/pkt_sched.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "srv6_dm.h"
@@ -77,7 +78,8 @@ static const char *usage_text =
 	"endpoint    far end: End.BPF at SID, routed through DEV, for the link\n"
 	"            NAME whose probes are of session ID (default: its rank).\n"
 	"compensate  far end: hold back the packets of faster links on DEV's\n"
-	"            egress; DEV's root qdisc must be fq.\n"
+	"            egress; DEV's root qdisc must be fq, or mq with fq on\n"
+	"            each queue.\n"
 	"-i SEC      refresh the table every SEC seconds (default 1)\n"
 	"-t SEC      stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR      pin the links' weights in DIR (on a bpffs), for `set`\n"
@@ -408,17 +410,42 @@ static int pin_cfg(struct srv6_hybrid *hy)
 	return err ? fail("cannot pin %s: %s", path, strerror(-err)) : 0;
 }
 
+/*
+ * A multiqueue device's root is mq, whose children serve the TX queues:
+ * each of them must be fq.  Replacing mq by one fq would serialize the
+ * queues, so the fix offered keeps mq.
+ */
+static int check_mq_fq(__u32 mq)
+{
+	int children, other;
+	char fix[128];
+
+	other = srv6_nl_children_not(cfg.hook.ifindex, mq, "fq", &children);
+	if (other < 0)
+		return fail("compensate %s: %s", cfg.comp_dev, strerror(-other));
+	if (!other && children)
+		return 0;
+	snprintf(fix, sizeof(fix), "tc qdisc replace dev %s parent %x:$(printf %%x $q) fq",
+		 cfg.comp_dev, TC_H_MAJ(mq) >> 16);
+	fail("compensate %s: the root qdisc is mq, and %d of its %d queues have no fq",
+	     cfg.comp_dev, other, children);
+	return fail("use: for q in $(seq %d); do %s; done", children, fix);
+}
+
 /* fq orders each flow's packets by departure time; others ignore it. */
 static int check_fq(void)
 {
 	char kind[32];
+	__u32 root;
 	int err;
 
-	err = srv6_nl_root_qdisc(cfg.hook.ifindex, kind, sizeof(kind));
+	err = srv6_nl_root_qdisc(cfg.hook.ifindex, kind, sizeof(kind), &root);
 	if (err == -ENOENT)
 		snprintf(kind, sizeof(kind), "none");
 	else if (err)
 		return fail("compensate %s: %s", cfg.comp_dev, strerror(-err));
+	if (!strcmp(kind, "mq"))
+		return check_mq_fq(root);
 	if (strcmp(kind, "fq")) {
 		fail("compensate %s: the root qdisc is %s, not fq", cfg.comp_dev, kind);
 		return fail("use: tc qdisc replace dev %s root fq", cfg.comp_dev);

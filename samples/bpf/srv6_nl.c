@@ -304,28 +304,50 @@ int srv6_nl_routes_of(unsigned char protocol, bool remove)
 	return err ?: pr.n;
 }
 
-/* The TCA_KIND of @nh if it is @ifindex's root qdisc, else NULL. */
-static const char *root_qdisc_kind(const struct nlmsghdr *nh, int ifindex)
+/* Call @cb on every qdisc of device @ifindex */
+static int dump_qdiscs(int ifindex, nl_dump_fn cb, void *ctx)
+{
+	struct nl_req req = {
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = RTM_GETQDISC,
+		.tc.tcm_family = AF_UNSPEC,
+		.tc.tcm_ifindex = ifindex,
+	};
+
+	return nl_dump(&req.nh, cb, ctx);
+}
+
+/* The TCA_KIND of qdisc message @nh, or "" */
+static const char *qdisc_kind(const struct nlmsghdr *nh)
 {
 	const struct tcmsg *tc = NLMSG_DATA(nh);
 	const struct rtattr *rta;
 	int len;
 
-	if (nh->nlmsg_type != RTM_NEWQDISC || tc->tcm_ifindex != ifindex ||
-	    tc->tcm_parent != TC_H_ROOT)
-		return NULL;
 	len = nh->nlmsg_len - NLMSG_LENGTH(sizeof(*tc));
 	for (rta = (void *)tc + NLMSG_ALIGN(sizeof(*tc)); RTA_OK(rta, len);
 	     rta = RTA_NEXT(rta, len))
 		if (rta->rta_type == TCA_KIND)
 			return RTA_DATA(rta);
-	return NULL;
+	return "";
+}
+
+/* The TCA_KIND of @nh if it is @ifindex's root qdisc, else NULL. */
+static const char *root_qdisc_kind(const struct nlmsghdr *nh, int ifindex)
+{
+	const struct tcmsg *tc = NLMSG_DATA(nh);
+
+	if (nh->nlmsg_type != RTM_NEWQDISC || tc->tcm_ifindex != ifindex ||
+	    tc->tcm_parent != TC_H_ROOT)
+		return NULL;
+	return qdisc_kind(nh);
 }
 
 struct root_qdisc {
 	int ifindex;
 	char *kind;
 	size_t kind_sz;
+	__u32 handle;
 	bool found;
 };
 
@@ -336,6 +358,7 @@ static void find_root_qdisc(const struct nlmsghdr *nh, void *ctx)
 
 	if (k) {
 		snprintf(rq->kind, rq->kind_sz, "%s", k);
+		rq->handle = ((const struct tcmsg *)NLMSG_DATA(nh))->tcm_handle;
 		rq->found = true;
 	}
 }
@@ -345,24 +368,65 @@ static void find_root_qdisc(const struct nlmsghdr *nh, void *ctx)
  * @ifindex: the device
  * @kind: gets the kind ("fq", "noqueue", ...)
  * @kind_sz: size of @kind
+ * @handle: gets its handle, if not NULL
  *
  * Return: 0, -ENOENT if the device has no root qdisc, or a negative errno.
  */
-int srv6_nl_root_qdisc(int ifindex, char *kind, size_t kind_sz)
+int srv6_nl_root_qdisc(int ifindex, char *kind, size_t kind_sz, __u32 *handle)
 {
-	struct nl_req req = {
-		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
-		.nh.nlmsg_type = RTM_GETQDISC,
-		.tc.tcm_family = AF_UNSPEC,
-		.tc.tcm_ifindex = ifindex,
-	};
 	struct root_qdisc rq = {
 		.ifindex = ifindex, .kind = kind, .kind_sz = kind_sz,
 	};
 	int err;
 
-	err = nl_dump(&req.nh, find_root_qdisc, &rq);
+	err = dump_qdiscs(ifindex, find_root_qdisc, &rq);
+	if (!err && rq.found && handle)
+		*handle = rq.handle;
 	return err ?: rq.found ? 0 : -ENOENT;
+}
+
+struct child_qdiscs {
+	int ifindex;
+	__u32 parent;		/* the major of their parent's handle */
+	const char *kind;
+	int children, other;	/* all, and those not of kind */
+};
+
+static void count_child_qdisc(const struct nlmsghdr *nh, void *ctx)
+{
+	const struct tcmsg *tc = NLMSG_DATA(nh);
+	struct child_qdiscs *cq = ctx;
+
+	if (nh->nlmsg_type != RTM_NEWQDISC || tc->tcm_ifindex != cq->ifindex ||
+	    tc->tcm_parent == TC_H_ROOT || TC_H_MAJ(tc->tcm_parent) != cq->parent)
+		return;
+	cq->children++;
+	if (strcmp(qdisc_kind(nh), cq->kind))
+		cq->other++;
+}
+
+/**
+ * srv6_nl_children_not() - the child qdiscs of a qdisc that are not of a kind
+ * @ifindex: the device
+ * @parent: the parent qdisc's handle (mq's, whose children serve the TX
+ *          queues)
+ * @kind: the kind they should have
+ * @children: gets how many children @parent has
+ *
+ * Return: how many of them are not @kind, or a negative errno.
+ */
+int srv6_nl_children_not(int ifindex, __u32 parent, const char *kind, int *children)
+{
+	struct child_qdiscs cq = {
+		.ifindex = ifindex, .parent = TC_H_MAJ(parent), .kind = kind,
+	};
+	int err;
+
+	err = dump_qdiscs(ifindex, count_child_qdisc, &cq);
+	if (err)
+		return err;
+	*children = cq.children;
+	return cq.other;
 }
 
 static void count_filter(const struct nlmsghdr *nh, void *ctx)

@@ -30,7 +30,8 @@ int srv6_nl_lwt_in_add(const struct srv6_nl_route *rt, int prog_fd,
 		       const char *prog_name, char *msg, size_t msg_sz);
 int srv6_nl_route_del(const struct srv6_nl_route *rt);
 int srv6_nl_routes_of(unsigned char protocol, bool remove);
-int srv6_nl_root_qdisc(int ifindex, char *kind, size_t kind_sz);
+int srv6_nl_root_qdisc(int ifindex, char *kind, size_t kind_sz, __u32 *handle);
+int srv6_nl_children_not(int ifindex, __u32 parent, const char *kind, int *children);
 int srv6_nl_clsact_filters(int ifindex);
 
 #endif /* __SRV6_NL_H */
