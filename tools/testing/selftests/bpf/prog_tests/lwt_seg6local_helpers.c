@@ -1,38 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bpf_lwt_seg6_adjust_srh() on packets an End.BPF route receives and
- * forwards, with the route installed by iproute2:
+ * The seg6 helpers on packets an End.BPF route receives and forwards,
+ * with the routes installed by iproute2:
  *
  *   NS_SND: s0 ---- r0 :NS_RTR: r1 ---- c0 :NS_RCV
  *
- * The sender steers UDP to fc00::100 through the End.BPF SID fc00::1 by
- * seg6 inline encap (a 2-segment SRH, hdrlen 4).  The route's program
- * calls bpf_lwt_seg6_adjust_srh() at the end of the SRH with the one or two
- * lengths each datagram carries, and writes the errno of a call that fails
- * into the SRH tag.  The receiver reads the SRH each datagram came with
- * (IPV6_RECVRTHDR).
+ * The sender steers UDP to fc00::100, fc00::101 and fc00::102 through the
+ * End.BPF SIDs fc00::1, fc00::2 and fc00::3 by seg6 inline encap (a
+ * 2-segment SRH, hdrlen 4).  Each route's program writes the errno of a
+ * helper call that fails into the SRH tag, and the receiver reads the SRH
+ * each datagram came with (IPV6_RECVRTHDR).
  *
+ * fc00::1 calls bpf_lwt_seg6_adjust_srh() at the end of the SRH with the
+ * one or two lengths each datagram carries:
  * grow_bound: the SRH grows as far as its 8-bit length can say, and no
  * further, whatever length is asked for.
  * mac_header: after a grow or a shrink, the MAC header that ip6tables
  * matches in FORWARD is still the one the packet was received with.
+ *
+ * fc00::2 calls bpf_lwt_seg6_store_bytes() on the last 8 bytes of the
+ * segment list:
+ * store_bytes_seglist: the call fails with -EFAULT and the segment list
+ * arrives as the sender wrote it.
+ *
+ * fc00::3 appends 8 octets of TLVs, PadN then Pad1:
+ * pad1: the SRH is valid, and the packet is forwarded with it.
  */
 #include <netinet/in.h>
 #include <linux/seg6.h>
 
 #include "test_progs.h"
 #include "network_helpers.h"
-#include "test_lwt_seg6local_adjust_srh.h"
+#include "test_lwt_seg6local_helpers.h"
 
-#define NS_SND		"adj_srh_snd"
-#define NS_RTR		"adj_srh_rtr"
-#define NS_RCV		"adj_srh_rcv"
-#define OBJ		"test_lwt_seg6local_adjust_srh.bpf.o"
+#define NS_SND		"seg6_help_snd"
+#define NS_RTR		"seg6_help_rtr"
+#define NS_RCV		"seg6_help_rcv"
+#define OBJ		"test_lwt_seg6local_helpers.bpf.o"
+/* followed by the section of OBJ the route runs */
+#define END_BPF		"encap seg6local action End.BPF endpoint obj " OBJ " sec"
 #define SND_MAC		"02:00:00:00:00:01"
 #define RTR_MAC_IN	"02:00:00:00:00:02"
 #define RTR_MAC_OUT	"02:00:00:00:00:03"
 #define RCV_MAC		"02:00:00:00:00:04"
 #define DST		"fc00::100"
+#define DST_STORE	"fc00::101"
+#define DST_PAD1	"fc00::102"
 #define PORT		7777
 #define SRH_HDRLEN	4
 /* what 8 bits of 8-octet units leave for TLVs after two segments */
@@ -41,6 +54,12 @@
 struct datagram {
 	struct adjust_srh_req req;
 	__u32 seq;
+};
+
+/* The SRH of inline encap with one SID: the SID and the destination. */
+struct srh2 {
+	struct ipv6_sr_hdr hdr;
+	struct in6_addr segments[2];
 };
 
 struct adjust_case {
@@ -62,34 +81,48 @@ static const struct adjust_case bound_cases[] = {
 	{ { MAX_GROW, -MAX_GROW }, 0, SRH_HDRLEN },
 };
 
+/* The End.BPF SIDs of NS_RTR: the section of OBJ each runs, and the
+ * destination the sender steers through it.
+ */
+static const struct {
+	const char *sid, *sec, *dst;
+} sids[] = {
+	{ "fc00::1", "adjust_srh", DST },
+	{ "fc00::2", "store_bytes_seglist", DST_STORE },
+	{ "fc00::3", "pad1", DST_PAD1 },
+};
+
 static int setup(void)
 {
+	int i;
+
 	SYS(fail, "ip netns add " NS_SND);
 	SYS(fail, "ip netns add " NS_RTR);
 	SYS(fail, "ip netns add " NS_RCV);
-	SYS(fail, "ip -n %s link add s0 address %s mtu 9000 type veth peer name r0 address %s mtu 9000 netns %s",
+	SYS(fail, "ip -n %s link add s0 address %s type veth peer name r0 address %s netns %s",
 	    NS_SND, SND_MAC, RTR_MAC_IN, NS_RTR);
-	SYS(fail, "ip -n %s link add r1 address %s mtu 9000 type veth peer name c0 address %s mtu 9000 netns %s",
+	SYS(fail, "ip -n %s link add r1 address %s type veth peer name c0 address %s netns %s",
 	    NS_RTR, RTR_MAC_OUT, RCV_MAC, NS_RCV);
 	SYS(fail, "ip -n " NS_SND " addr add fd00:1::1/64 dev s0 nodad");
 	SYS(fail, "ip -n " NS_RTR " addr add fd00:1::2/64 dev r0 nodad");
 	SYS(fail, "ip -n " NS_RTR " addr add fd00:2::1/64 dev r1 nodad");
 	SYS(fail, "ip -n " NS_RCV " addr add fd00:2::2/64 dev c0 nodad");
-	SYS(fail, "ip -n " NS_RCV " addr add " DST "/128 dev c0 nodad");
-	SYS(fail, "ip -n " NS_SND " link set s0 up");
-	SYS(fail, "ip -n " NS_RTR " link set r0 up");
-	SYS(fail, "ip -n " NS_RTR " link set r1 up");
-	SYS(fail, "ip -n " NS_RCV " link set c0 up");
+	SYS(fail, "ip -n " NS_SND " link set s0 mtu 9000 up");
+	SYS(fail, "ip -n " NS_RTR " link set r0 mtu 9000 up");
+	SYS(fail, "ip -n " NS_RTR " link set r1 mtu 9000 up");
+	SYS(fail, "ip -n " NS_RCV " link set c0 mtu 9000 up");
 	SYS(fail, "ip -n " NS_SND " neigh add fd00:1::2 lladdr " RTR_MAC_IN " dev s0");
 	SYS(fail, "ip -n " NS_RTR " neigh add fd00:2::2 lladdr " RCV_MAC " dev r1");
-
-	SYS(fail, "ip -n " NS_SND " -6 route add fc00::1/128 via fd00:1::2 dev s0");
-	SYS(fail, "ip -n %s -6 route add %s/128 encap seg6 mode inline segs fc00::1 via fd00:1::2 dev s0",
-	    NS_SND, DST);
 	SYS(fail, "ip netns exec " NS_RTR " sysctl -wq net.ipv6.conf.all.forwarding=1");
-	SYS(fail, "ip -n %s -6 route add fc00::1/128 encap seg6local action End.BPF endpoint obj %s sec adjust_srh dev r0",
-	    NS_RTR, OBJ);
-	SYS(fail, "ip -n " NS_RTR " -6 route add " DST "/128 via fd00:2::2 dev r1");
+	for (i = 0; i < ARRAY_SIZE(sids); i++) {
+		SYS(fail, "ip -n %s addr add %s/128 dev c0 nodad", NS_RCV, sids[i].dst);
+		SYS(fail, "ip -n %s -6 route add %s/128 via fd00:1::2 dev s0", NS_SND, sids[i].sid);
+		SYS(fail, "ip -n %s -6 route add %s/128 encap seg6 mode inline segs %s via fd00:1::2 dev s0",
+		    NS_SND, sids[i].dst, sids[i].sid);
+		SYS(fail, "ip -n %s -6 route add %s/128 " END_BPF " %s dev r0",
+		    NS_RTR, sids[i].sid, sids[i].sec);
+		SYS(fail, "ip -n %s -6 route add %s/128 via fd00:2::2 dev r1", NS_RTR, sids[i].dst);
+	}
 	SYS(fail, "ip netns exec " NS_RCV " sysctl -wq net.ipv6.conf.all.seg6_enabled=1");
 	SYS(fail, "ip netns exec " NS_RCV " sysctl -wq net.ipv6.conf.c0.seg6_enabled=1");
 	return 0;
@@ -104,8 +137,8 @@ static void cleanup(void)
 	SYS_NOFAIL("ip netns del " NS_RCV);
 }
 
-/* A UDP socket in @ns: the receiver's bound to DST with IPV6_RECVRTHDR. */
-static int udp_socket(const char *ns, bool receiver)
+/* A UDP socket in @ns: a receiver's bound to @dst with IPV6_RECVRTHDR. */
+static int udp_socket(const char *ns, const char *dst)
 {
 	struct timeval tv = { .tv_sec = 2 };
 	struct sockaddr_storage addr;
@@ -120,9 +153,9 @@ static int udp_socket(const char *ns, bool receiver)
 	close_netns(nstoken);
 	if (!ASSERT_GE(fd, 0, "socket"))
 		return -1;
-	if (!receiver)
+	if (!dst)
 		return fd;
-	if (!ASSERT_OK(make_sockaddr(AF_INET6, DST, PORT, &addr, &len), "addr") ||
+	if (!ASSERT_OK(make_sockaddr(AF_INET6, dst, PORT, &addr, &len), "addr") ||
 	    !ASSERT_OK(bind(fd, (struct sockaddr *)&addr, len), "bind") ||
 	    !ASSERT_OK(setsockopt(fd, IPPROTO_IPV6, IPV6_RECVRTHDR, &on, sizeof(on)),
 		       "IPV6_RECVRTHDR") ||
@@ -165,27 +198,37 @@ static int recv_srh(int fd, __u32 seq, struct ipv6_sr_hdr *srh, size_t srh_len)
 	return -ENOENT;
 }
 
+/* Send @dg to @dst; put the SRH it arrives with in @srh. */
+static int send_recv(int snd, int rcv, const char *dst, struct datagram *dg,
+		     struct srh2 *srh, size_t srh_len, const char *name)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+
+	if (!ASSERT_OK(make_sockaddr(AF_INET6, dst, PORT, &addr, &len), "addr"))
+		return -1;
+	if (!ASSERT_EQ(sendto(snd, dg, sizeof(*dg), 0, (struct sockaddr *)&addr, len),
+		       sizeof(*dg), name))
+		return -1;
+	if (!ASSERT_OK(recv_srh(rcv, dg->seq, &srh->hdr, srh_len), name))
+		return -1;
+	return 0;
+}
+
 /* Send @c's lengths as datagram @seq and check the SRH that arrives. */
 static void run_case(int snd, int rcv, const struct adjust_case *c, __u32 seq)
 {
 	struct datagram dg = { .req = c->req, .seq = seq };
-	struct sockaddr_storage addr;
-	struct ipv6_sr_hdr srh = {};
+	struct srh2 got = {};
 	char name[64];
-	socklen_t len;
 
 	snprintf(name, sizeof(name), "adjust %d then %d", c->req.first, c->req.second);
-	if (!ASSERT_OK(make_sockaddr(AF_INET6, DST, PORT, &addr, &len), "addr"))
+	if (send_recv(snd, rcv, DST, &dg, &got, sizeof(got), name))
 		return;
-	if (!ASSERT_EQ(sendto(snd, &dg, sizeof(dg), 0, (struct sockaddr *)&addr, len),
-		       sizeof(dg), name))
-		return;
-	if (!ASSERT_OK(recv_srh(rcv, seq, &srh, sizeof(srh)), name))
-		return;
-	ASSERT_EQ(srh.type, IPV6_SRCRT_TYPE_4, name);
-	ASSERT_EQ(ntohs(srh.tag), c->err, name);
-	ASSERT_EQ(srh.hdrlen, c->hdrlen, name);
-	ASSERT_EQ(srh.segments_left, 0, name);
+	ASSERT_EQ(got.hdr.type, IPV6_SRCRT_TYPE_4, name);
+	ASSERT_EQ(ntohs(got.hdr.tag), c->err, name);
+	ASSERT_EQ(got.hdr.hdrlen, c->hdrlen, name);
+	ASSERT_EQ(got.hdr.segments_left, 0, name);
 }
 
 static void test_grow_bound(int snd, int rcv)
@@ -220,26 +263,71 @@ out:
 	return;
 }
 
-void test_lwt_seg6local_adjust_srh(void)
+/* The segment list is no TLV: store_bytes may not write its tail, the
+ * low half of segments[1] (the SID: the list is in reverse order).
+ */
+static void test_store_bytes_seglist(int snd, int rcv_store)
 {
-	int snd = -1, rcv = -1;
+	struct datagram dg = { .seq = 2000 };
+	struct in6_addr sent[2];
+	struct srh2 got = {};
+
+	if (send_recv(snd, rcv_store, DST_STORE, &dg, &got, sizeof(got), "store_bytes"))
+		return;
+	ASSERT_EQ(ntohs(got.hdr.tag), EFAULT, "store_bytes into the segment list");
+	ASSERT_EQ(got.hdr.first_segment, 1, "first_segment");
+	inet_pton(AF_INET6, DST_STORE, &sent[0]);
+	inet_pton(AF_INET6, "fc00::2", &sent[1]);
+	ASSERT_OK(memcmp(got.segments, sent, sizeof(sent)), "segment list as sent");
+}
+
+/* A Pad1 ends the TLVs: the SRH is valid (RFC 8754 section 2.1.1.1). */
+static void test_pad1(int snd, int rcv_pad1)
+{
+	static const __u8 tlvs[8] = { SR6_TLV_PADDING, 5, 0, 0, 0, 0, 0, 0 };
+	struct datagram dg = { .seq = 3000 };
+	struct {
+		struct srh2 srh;
+		__u8 tlvs[8];
+	} got = {};
+
+	if (send_recv(snd, rcv_pad1, DST_PAD1, &dg, &got.srh, sizeof(got), "pad1"))
+		return;
+	ASSERT_EQ(ntohs(got.srh.hdr.tag), 0, "adjust_srh and store_bytes");
+	ASSERT_EQ(got.srh.hdr.hdrlen, SRH_HDRLEN + 1, "hdrlen");
+	ASSERT_OK(memcmp(got.tlvs, tlvs, sizeof(tlvs)), "TLVs as written");
+}
+
+void test_lwt_seg6local_helpers(void)
+{
+	int snd = -1, rcv = -1, rcv_store = -1, rcv_pad1 = -1;
 
 	cleanup();
 	if (!ASSERT_OK(setup(), "setup"))
 		goto out;
-	snd = udp_socket(NS_SND, false);
-	rcv = udp_socket(NS_RCV, true);
-	if (snd < 0 || rcv < 0)
+	snd = udp_socket(NS_SND, NULL);
+	rcv = udp_socket(NS_RCV, DST);
+	rcv_store = udp_socket(NS_RCV, DST_STORE);
+	rcv_pad1 = udp_socket(NS_RCV, DST_PAD1);
+	if (snd < 0 || rcv < 0 || rcv_store < 0 || rcv_pad1 < 0)
 		goto out;
 
 	if (test__start_subtest("grow_bound"))
 		test_grow_bound(snd, rcv);
 	if (test__start_subtest("mac_header"))
 		test_mac_header(snd, rcv);
+	if (test__start_subtest("store_bytes_seglist"))
+		test_store_bytes_seglist(snd, rcv_store);
+	if (test__start_subtest("pad1"))
+		test_pad1(snd, rcv_pad1);
 out:
 	if (snd >= 0)
 		close(snd);
 	if (rcv >= 0)
 		close(rcv);
+	if (rcv_store >= 0)
+		close(rcv_store);
+	if (rcv_pad1 >= 0)
+		close(rcv_pad1);
 	cleanup();
 }
