@@ -369,10 +369,60 @@ def measured_delays(c, lines):
           "dsl held back %.2f ms" % (est["dsl"], est["lte"], dsl, lte, d["dsl"]["held_ms"]))
     c.check("End.DM measured each link (netem's delay, up to 3 ms more)",
             dsl <= est["dsl"] <= dsl + 3 and lte <= est["lte"] <= lte + 3, (est, d))
-    c.check("the faster link is held back by the difference, the slower not at all",
+    held_back(c, d, "")
+
+
+def held_back(c, d, when):
+    """d: agg's JSON entries of the links, by name."""
+    dsl, lte = LINKS[0][3], LINKS[1][3]
+    c.check("the faster link is held back by the difference, the slower not at all%s" % when,
             abs(d["dsl"]["held_ms"] - (d["lte"]["delay_ms"] - d["dsl"]["delay_ms"])) < 0.5 and
             lte - dsl - 3 <= d["dsl"]["held_ms"] <= lte - dsl + 3 and
             d["lte"]["held_ms"] == 0 and d["dsl"]["delayed"] > 0, d)
+
+
+def set_tai(offset):
+    """Set the kernel's TAI - UTC offset (adjtimex(2), ADJ_TAI); return the
+    one it had."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    tx = ctypes.create_string_buffer(208)       # struct timex on x86_64
+    if libc.adjtimex(tx) < 0:
+        raise OSError(ctypes.get_errno(), "adjtimex")
+    old = struct.unpack_from("=i", tx, 160)[0]  # .tai
+    struct.pack_into("=I", tx, 0, 0x80)         # .modes = ADJ_TAI
+    struct.pack_into("=q", tx, 48, offset)      # .constant
+    if libc.adjtimex(tx) < 0:
+        raise OSError(ctypes.get_errno(), "adjtimex(ADJ_TAI)")
+    return old
+
+
+def clock_offset(c, a):
+    """The sites' NTP timestamps 37 s apart: each daemon turns CLOCK_TAI
+    into UTC with the TAI - UTC offset it read at start, cpe 0 and agg 37
+    (as when a site's NTP daemon sets the offset after srv6-hybrid
+    started).  The sender's clock runs 37 s ahead, and every one-way delay
+    agg measures is 37 s below 0.  Compensation only uses differences."""
+    old = set_tai(0)
+    try:
+        cpe = Daemon("cpe", a.hybrid_args("cpe"))
+        set_tai(37)
+        agg = Daemon("agg", a.hybrid_args("agg"))
+    finally:
+        set_tai(old)
+    try:
+        udp_burst(200)
+        time.sleep(0.5)
+        udp_burst(2000)
+        d = {l["link"]: l for l in agg.last()["receive"]}
+        print("# with cpe's clock 37 s ahead: one-way delays dsl %.2f ms, lte %.2f ms; "
+              "dsl held back %.2f ms" % (d["dsl"]["delay_ms"], d["lte"]["delay_ms"],
+                                         d["dsl"]["held_ms"]))
+        c.check("the one-way delays carry the 37 s offset",
+                all(-37000 < l["delay_ms"] < -36900 for l in d.values()), d)
+        held_back(c, d, ", the sender's clock 37 s ahead")
+    finally:
+        rc = [cpe.stop(), agg.stop()]
+    c.check("both daemons exit 0 on SIGTERM", rc == [0, 0], rc)
 
 
 def weights_and_split(c, a):
@@ -556,6 +606,7 @@ def test():
         a.build()
         refused(c, a)
         weights_and_split(c, a)
+        clock_offset(c, a)
         other_stops(c, a)
         killed(c, a)
         tcp_checks(c, a)

@@ -30,6 +30,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -548,21 +549,28 @@ static void uninstall(struct srv6_hybrid *hy)
 		bpf_map__unpin(hy->maps.hybrid_cfg, NULL);
 }
 
-/* Hold back each link by what it is faster than the slowest live one. */
+static bool endpoint_live(const struct endpoint *ep, double now)
+{
+	return ep->probes && now - ep->last_sample < STALE_SECONDS;
+}
+
+/* Hold back each link by what it is faster than the slowest live one.
+ * Every one-way delay carries the offset between the two sites' clocks,
+ * whatever its sign: only differences between links are used, and the
+ * slowest may well be below 0.
+ */
 static void compensate(struct srv6_hybrid *hy)
 {
-	double t = srv6_now(), slowest = 0;
+	double t = srv6_now(), slowest = -INFINITY;
 	__u32 i;
 
 	for (i = 0; i < (__u32)cfg.n_ep; i++)
-		if (cfg.ep[i].probes && t - cfg.ep[i].last_sample < STALE_SECONDS &&
-		    cfg.ep[i].delay_ns > slowest)
+		if (endpoint_live(&cfg.ep[i], t) && cfg.ep[i].delay_ns > slowest)
 			slowest = cfg.ep[i].delay_ns;
 	for (i = 0; i < (__u32)cfg.n_ep; i++) {
 		struct endpoint *ep = &cfg.ep[i];
-		bool live = ep->probes && t - ep->last_sample < STALE_SECONDS;
 
-		ep->comp_ns = live ? slowest - ep->delay_ns : 0;
+		ep->comp_ns = endpoint_live(ep, t) ? slowest - ep->delay_ns : 0;
 		bpf_map__update_elem(hy->maps.hybrid_delay, &i, sizeof(i),
 				     &ep->comp_ns, sizeof(ep->comp_ns), 0);
 	}
