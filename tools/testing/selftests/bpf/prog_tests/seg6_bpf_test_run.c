@@ -21,7 +21,11 @@
 struct run {
 	__u32 retval;
 	struct seg6_local_bpf_test res;
-	char out[1024];
+	/* the longest packet a run can leave: the fuzz's 512 bytes with
+	 * the SRH grown to its 2048-byte maximum, behind End.B6.Encaps'
+	 * outer header and SRH
+	 */
+	char out[4096];
 	__u32 out_len;
 };
 
