@@ -355,7 +355,7 @@ def mq(c, a):
     sh("tc", "qdisc", "replace", "dev", "agg-h2", "root", "fq", "flow_limit", "1000", ns="agg")
 
 
-def measured_delays(c, lines):
+def measured_delays(c, lines, when=""):
     """What agg's End.DM measured of the links, while traffic flowed: its
     JSON lines of the last 2 s of a burst.  (Read later, they would show a
     link's delay forgotten, 2 s after its last probe.)"""
@@ -367,9 +367,9 @@ def measured_delays(c, lines):
     dsl, lte = LINKS[0][3], LINKS[1][3]
     print("# measured one-way delays: dsl %.2f ms, lte %.2f ms (median of 2 s; netem %d and %d); "
           "dsl held back %.2f ms" % (est["dsl"], est["lte"], dsl, lte, d["dsl"]["held_ms"]))
-    c.check("End.DM measured each link (netem's delay, up to 3 ms more)",
+    c.check("End.DM measured each link (netem's delay, up to 3 ms more)%s" % when,
             dsl <= est["dsl"] <= dsl + 3 and lte <= est["lte"] <= lte + 3, (est, d))
-    held_back(c, d, "")
+    held_back(c, d, when)
 
 
 def held_back(c, d, when):
@@ -394,6 +394,21 @@ def set_tai(offset):
     if libc.adjtimex(tx) < 0:
         raise OSError(ctypes.get_errno(), "adjtimex(ADJ_TAI)")
     return old
+
+
+def links_by_identity(c, a):
+    """agg lists the links in the other order than cpe: a link's probes are
+    told apart by the SID both ends give it, not by rank."""
+    cpe = Daemon("cpe", a.hybrid_args("cpe"))
+    agg = Daemon("agg", a.hybrid_args("agg", links=LINKS[::-1]))
+    try:
+        udp_burst(200)
+        time.sleep(0.5)
+        udp_burst(2000)
+        measured_delays(c, agg.last(10), ", links listed in the other order at agg")
+    finally:
+        rc = [cpe.stop(), agg.stop()]
+    c.check("both daemons exit 0 on SIGTERM", rc == [0, 0], rc)
 
 
 def clock_offset(c, a):
@@ -606,6 +621,7 @@ def test():
         a.build()
         refused(c, a)
         weights_and_split(c, a)
+        links_by_identity(c, a)
         clock_offset(c, a)
         other_stops(c, a)
         killed(c, a)

@@ -75,9 +75,10 @@ static const char *usage_text =
 	"link        sender: an access link (at most 4), by the far end's SID that\n"
 	"            is routed over it; W (1-1000000000): its share, its capacity\n"
 	"            in any unit; 1 packet out of N (default 4) is a probe of DM\n"
-	"            session ID (default: the link's rank, from 1).\n"
+	"            session ID (default: one derived from SID).\n"
 	"endpoint    far end: End.BPF at SID, routed through DEV, for the link\n"
-	"            NAME whose probes are of session ID (default: its rank).\n"
+	"            NAME whose probes are of session ID (default: one derived\n"
+	"            from SID, as the sender's link does).\n"
 	"compensate  far end: hold back the packets of faster links on DEV's\n"
 	"            egress; DEV's root qdisc must be fq, or mq with fq on\n"
 	"            each queue.\n"
@@ -196,10 +197,26 @@ static int parse_aggregate(int argc, char **argv)
 	return i;
 }
 
+/* The DM session of the link whose far end is @sid, unless one is given.
+ * Both sites know that SID, the sender's link and the far end's endpoint,
+ * whatever the names and the order they list the links in: 24 bits of
+ * FNV-1a over it, 0 left out.
+ */
+static __u32 sid_session(const struct in6_addr *sid)
+{
+	__u32 h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ sid->s6_addr[i]) * 16777619u;
+	h = (h >> 24) ^ (h & SRV6_DM_SESSION_MAX);
+	return h ?: 1;
+}
+
 static int parse_link(int argc, char **argv)
 {
 	struct link *l = &cfg.link[cfg.n_link];
-	bool sid = false, weight = false;
+	bool sid = false, weight = false, session = false;
 	int i;
 
 	if (cfg.n_link == SRV6_HYBRID_MAX_LINKS)
@@ -207,7 +224,6 @@ static int parse_link(int argc, char **argv)
 	if (argc < 2)
 		usage("link: NAME missing");
 	l->name = argv[1];
-	l->session = cfg.n_link + 1;
 	l->every = EVERY_DEFAULT;
 	for (i = 2; i < argc; i += 2) {
 		const char *v;
@@ -224,12 +240,15 @@ static int parse_link(int argc, char **argv)
 			weight = true;
 		} else if (!strcmp(argv[i], "session")) {
 			l->session = parse_ulong("session", v, SRV6_DM_SESSION_MAX);
+			session = true;
 		} else {
 			l->every = parse_ulong("every", v, 1000000);
 		}
 	}
 	if (!sid || !weight)
 		usage("link %s: sid and weight are required", l->name);
+	if (!session)
+		l->session = sid_session(&l->sid);
 	cfg.n_link++;
 	return i;
 }
@@ -237,7 +256,7 @@ static int parse_link(int argc, char **argv)
 static int parse_endpoint(int argc, char **argv)
 {
 	struct endpoint *ep = &cfg.ep[cfg.n_ep];
-	bool sid = false, dev = false;
+	bool sid = false, dev = false, session = false;
 	struct in6_addr a;
 	int i;
 
@@ -246,7 +265,6 @@ static int parse_endpoint(int argc, char **argv)
 	if (argc < 2)
 		usage("endpoint: NAME missing");
 	ep->name = argv[1];
-	ep->session = cfg.n_ep + 1;
 	ep->route.sz = sizeof(ep->route);
 	for (i = 2; i < argc; i += 2) {
 		const char *v;
@@ -265,10 +283,13 @@ static int parse_endpoint(int argc, char **argv)
 			dev = true;
 		} else {
 			ep->session = parse_ulong("session", v, SRV6_DM_SESSION_MAX);
+			session = true;
 		}
 	}
 	if (!sid || !dev)
 		usage("endpoint %s: sid and dev are required", ep->name);
+	if (!session)
+		ep->session = sid_session(&a);
 	cfg.n_ep++;
 	return i;
 }
@@ -305,7 +326,7 @@ static void check_objects(void)
 				usage("links %s and %s have the same SID",
 				      cfg.link[j].name, cfg.link[i].name);
 			if (cfg.link[i].session == cfg.link[j].session)
-				usage("links %s and %s have the same session",
+				usage("links %s and %s have the same session (give one its own, at both sites)",
 				      cfg.link[j].name, cfg.link[i].name);
 		}
 	for (i = 0; i < cfg.n_ep; i++)
@@ -316,7 +337,7 @@ static void check_objects(void)
 				usage("endpoints %s and %s have the same SID",
 				      cfg.ep[j].name, cfg.ep[i].name);
 			if (cfg.ep[i].session == cfg.ep[j].session)
-				usage("endpoints %s and %s have the same session",
+				usage("endpoints %s and %s have the same session (give one its own, at both sites)",
 				      cfg.ep[j].name, cfg.ep[i].name);
 		}
 }
