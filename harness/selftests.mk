@@ -10,7 +10,8 @@
 # Called by harness/selftests.sh with SRC, BUILD, ST, OUR_TESTS, OUR_PROGS,
 # OUR_SAMPLES (samples/bpf/*.bpf.c), OUR_TOOLS (the other samples/bpf/*.c,
 # user space linked with the in-tree libbpf), SAMPLE_LIBS (the daemons'
-# shared code, samples/bpf/srv6_*.c), UPSTREAM_PROGS and BENCH_SRC
+# shared code, samples/bpf/srv6_*.c), OUR_NET_TESTS (our C programs of
+# tools/testing/selftests/net), UPSTREAM_PROGS and BENCH_SRC
 # (harness/bench/seg6_bench.c) set.
 
 CLANG		?= clang-19
@@ -50,6 +51,7 @@ SAMPLE_OBJS	:= $(patsubst %,$(ST)/samples/%.bpf.o,$(OUR_SAMPLES))
 SAMPLE_SKELS	:= $(patsubst %,$(ST)/samples/%.skel.h,$(OUR_SAMPLES))
 TOOLS		:= $(patsubst %,$(ST)/samples/%,$(OUR_TOOLS))
 TEST_OBJS	:= $(patsubst %,$(ST)/prog_tests/%.test.o,$(OUR_TESTS))
+NET_TESTS	:= $(patsubst %,$(ST)/net/%,$(OUR_NET_TESTS))
 FRAMEWORK_OBJS	:= $(patsubst %,$(ST)/%.o,$(FRAMEWORK))
 
 # The bench needs the End.BPF test programs and kfuncs: trees without them
@@ -59,7 +61,7 @@ BENCH_DIR	:= $(dir $(BENCH_SRC))
 BENCH		:= $(if $(filter test_seg6_bpf_tlv,$(OUR_PROGS)),$(ST)/seg6_bench \
 		   $(ST)/seg6_gen $(ST)/bench/end_progs.bpf.o $(ST)/bench/xdp_pass.bpf.o)
 
-all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS) $(BENCH)
+all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS) $(BENCH) $(NET_TESTS)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -96,6 +98,12 @@ $(ST)/samples/%: $(SRC)/samples/bpf/%.c $(wildcard $(SRC)/samples/bpf/*.h) \
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(ST)/samples -I$(SRC)/samples/bpf $< $(SAMPLE_LIBS) \
 		$(LIBBPF_A) $(LDLIBS) -o $@
+
+# Our kselftest_harness programs of tools/testing/selftests/net, built as
+# its Makefile builds them (TEST_GEN_PROGS).
+$(ST)/net/%: $(SRC)/tools/testing/selftests/net/%.c $(SRC)/tools/testing/selftests/kselftest_harness.h
+	mkdir -p $(@D)
+	$(CC) -Wall -Werror -O2 -isystem $(BUILD)/usr/include $< -lpthread -o $@
 
 # `make bench`'s test_run cases, on the skeletons of our test programs.
 $(ST)/seg6_bench: $(BENCH_SRC) $(SKELS) $(LIBBPF_A)

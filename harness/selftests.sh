@@ -35,6 +35,7 @@ make -s -j"$JOBS" -f "$ROOT/harness/selftests.mk" SRC="$SRC" BUILD="$BUILD" ST="
 	OUR_SAMPLES="$(ours 'samples/bpf/*.bpf.c')" \
 	OUR_TOOLS="$(ours 'samples/bpf/*.c' ':(exclude)samples/bpf/*.bpf.c' ':(exclude)samples/bpf/srv6_*.c')" \
 	SAMPLE_LIBS="$(sample_libs)" \
+	OUR_NET_TESTS="$(ours 'tools/testing/selftests/net/*.c')" \
 	UPSTREAM_PROGS="$UPSTREAM_PROGS" BENCH_SRC="$ROOT/harness/bench/seg6_bench.c"
 # bpf_testmod.ko, with the test kfuncs of the generic verifier tests;
 # test_progs loads it from its directory.  External modules build in

@@ -5,9 +5,9 @@
  *
  *   NS_SND: s0 ---- r0 :NS_RTR: r1 ---- c0 :NS_RCV
  *
- * The sender steers UDP to fc00::100, fc00::101 and fc00::102 through the
- * End.BPF SIDs fc00::1, fc00::2 and fc00::3 by seg6 inline encap (a
- * 2-segment SRH, hdrlen 4).  Each route's program writes the errno of a
+ * The sender steers UDP to fc00::100 and fc00::101 through the End.BPF
+ * SIDs fc00::1 and fc00::2 by seg6 inline encap (a 2-segment SRH, hdrlen
+ * 4).  Each route's program writes the errno of a
  * helper call that fails into the SRH tag, and the receiver reads the SRH
  * each datagram came with (IPV6_RECVRTHDR).
  *
@@ -22,9 +22,6 @@
  * segment list:
  * store_bytes_seglist: the call fails with -EFAULT and the segment list
  * arrives as the sender wrote it.
- *
- * fc00::3 appends 8 octets of TLVs, PadN then Pad1:
- * pad1: the SRH is valid, and the packet is forwarded with it.
  */
 #include <netinet/in.h>
 #include <linux/seg6.h>
@@ -45,7 +42,6 @@
 #define RCV_MAC		"02:00:00:00:00:04"
 #define DST		"fc00::100"
 #define DST_STORE	"fc00::101"
-#define DST_PAD1	"fc00::102"
 #define PORT		7777
 #define SRH_HDRLEN	4
 /* what 8 bits of 8-octet units leave for TLVs after two segments */
@@ -89,7 +85,6 @@ static const struct {
 } sids[] = {
 	{ "fc00::1", "adjust_srh", DST },
 	{ "fc00::2", "store_bytes_seglist", DST_STORE },
-	{ "fc00::3", "pad1", DST_PAD1 },
 };
 
 static int setup(void)
@@ -281,26 +276,9 @@ static void test_store_bytes_seglist(int snd, int rcv_store)
 	ASSERT_OK(memcmp(got.segments, sent, sizeof(sent)), "segment list as sent");
 }
 
-/* A Pad1 ends the TLVs: the SRH is valid (RFC 8754 section 2.1.1.1). */
-static void test_pad1(int snd, int rcv_pad1)
-{
-	static const __u8 tlvs[8] = { SR6_TLV_PADDING, 5, 0, 0, 0, 0, 0, 0 };
-	struct datagram dg = { .seq = 3000 };
-	struct {
-		struct srh2 srh;
-		__u8 tlvs[8];
-	} got = {};
-
-	if (send_recv(snd, rcv_pad1, DST_PAD1, &dg, &got.srh, sizeof(got), "pad1"))
-		return;
-	ASSERT_EQ(ntohs(got.srh.hdr.tag), 0, "adjust_srh and store_bytes");
-	ASSERT_EQ(got.srh.hdr.hdrlen, SRH_HDRLEN + 1, "hdrlen");
-	ASSERT_OK(memcmp(got.tlvs, tlvs, sizeof(tlvs)), "TLVs as written");
-}
-
 void test_lwt_seg6local_helpers(void)
 {
-	int snd = -1, rcv = -1, rcv_store = -1, rcv_pad1 = -1;
+	int snd = -1, rcv = -1, rcv_store = -1;
 
 	cleanup();
 	if (!ASSERT_OK(setup(), "setup"))
@@ -308,8 +286,7 @@ void test_lwt_seg6local_helpers(void)
 	snd = udp_socket(NS_SND, NULL);
 	rcv = udp_socket(NS_RCV, DST);
 	rcv_store = udp_socket(NS_RCV, DST_STORE);
-	rcv_pad1 = udp_socket(NS_RCV, DST_PAD1);
-	if (snd < 0 || rcv < 0 || rcv_store < 0 || rcv_pad1 < 0)
+	if (snd < 0 || rcv < 0 || rcv_store < 0)
 		goto out;
 
 	if (test__start_subtest("grow_bound"))
@@ -318,8 +295,6 @@ void test_lwt_seg6local_helpers(void)
 		test_mac_header(snd, rcv);
 	if (test__start_subtest("store_bytes_seglist"))
 		test_store_bytes_seglist(snd, rcv_store);
-	if (test__start_subtest("pad1"))
-		test_pad1(snd, rcv_pad1);
 out:
 	if (snd >= 0)
 		close(snd);
@@ -327,7 +302,5 @@ out:
 		close(rcv);
 	if (rcv_store >= 0)
 		close(rcv_store);
-	if (rcv_pad1 >= 0)
-		close(rcv_pad1);
 	cleanup();
 }

@@ -78,29 +78,4 @@ int store_bytes_seglist_prog(struct __sk_buff *skb)
 	return BPF_OK;
 }
 
-/* Eight octets of TLVs at the end of the SRH, PadN then Pad1, which
- * RFC 8754 section 2.1.1.1 defines as a single octet.
- */
-SEC("pad1")
-int pad1_prog(struct __sk_buff *skb)
-{
-	const __u8 tlvs[8] = { SR6_TLV_PADDING, 5, 0, 0, 0, 0, 0, 0 };
-	void *data_end = (void *)(long)skb->data_end;
-	void *data = (void *)(long)skb->data;
-	struct ipv6hdr *ip6 = data;
-	struct ipv6_sr_hdr *srh = (void *)(ip6 + 1);
-	__u32 end;
-	long err;
-
-	if ((void *)(srh + 1) > data_end || ip6->nexthdr != IPPROTO_ROUTING)
-		return BPF_DROP;
-	end = sizeof(*ip6) + ((srh->hdrlen + 1) << 3);
-	err = bpf_lwt_seg6_adjust_srh(skb, end, sizeof(tlvs));
-	if (!err)
-		err = bpf_lwt_seg6_store_bytes(skb, end, tlvs, sizeof(tlvs));
-	if (err)
-		put_errno_in_tag(skb, err);
-	return BPF_OK;
-}
-
 char _license[] SEC("license") = "GPL";
