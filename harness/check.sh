@@ -72,6 +72,8 @@ write_job() {
 	local RUN=$1
 	cat > "$RUN/job.sh" <<JOB
 export SEG6_ROOT=$ROOT SEG6_SRC=$SRC SEG6_BUILD=$BUILD SEG6_ST=$ST SEG6_TIMEOUT_SCALE=$TIMEOUT_SCALE
+# the heavy loops (fuzz, churn, program replacements) in full
+export SEG6_HEAVY=1
 ${SEG6_FUZZ_SEED:+export SEG6_FUZZ_SEED=$SEG6_FUZZ_SEED}
 echo "seg6-bpf check: \$(uname -r) \$(uname -v)"
 bash "$ROOT/harness/vm/run-tests.sh" "$RUN/manifest"

@@ -187,7 +187,7 @@ out:
 	close_netns(tok);
 }
 
-#define REPLACEMENTS	1000
+#define REPLACEMENTS	seg6_rounds(100, 1000)
 
 static int pin_to_cpu(int cpu)
 {

@@ -24,6 +24,18 @@
 #include "test_progs.h"
 #include "network_helpers.h"
 
+/*
+ * How many rounds a heavy loop (fuzz, churn, program replacements) makes:
+ * @ci by default, within what BPF CI's time budget allows; @full with
+ * SEG6_HEAVY=1 in the environment, for a longer hunt.
+ */
+static inline int seg6_rounds(int ci, int full)
+{
+	const char *heavy = getenv("SEG6_HEAVY");
+
+	return heavy && atoi(heavy) > 0 ? full : ci;
+}
+
 /* What a test puts in SEG6_LOCAL_BPF; NULL/negative leaves a field out. */
 struct seg6_bpf_route {
 	const char *sid;	/* prefix, /128 unless @sid_len */

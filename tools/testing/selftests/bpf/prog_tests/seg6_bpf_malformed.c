@@ -23,7 +23,7 @@
 #define NS_SR		"seg6_mal_sr"
 #define NS_DST		"seg6_mal_dst"
 #define SID		"fc00::a"
-#define ROUNDS		1000
+#define ROUNDS		seg6_rounds(100, 1000)
 #define BAD_PER_ROUND	9
 #define BAD_MARK	"seg6bad!"
 

@@ -7,7 +7,7 @@
  * must add up to what each CPU sent:
  *
  * - replace: senders pinned to CPU 0 and CPU 1 while the route's program
- *   is replaced 1000 times;
+ *   is replaced REPLACEMENTS times (1000 with SEG6_HEAVY=1);
  * - test_run: BPF_PROG_TEST_RUN of the route's program while the data path
  *   runs it, on the other CPU and on the same one;
  * - delete: the route deleted and added again under traffic from both
@@ -31,7 +31,7 @@
 #define GOT	3000	/* ms to wait for a packet that must arrive */
 #define MAYBE	100	/* ms to wait for one that may not */
 #define CPUS	2
-#define REPLACEMENTS	1000
+#define REPLACEMENTS	seg6_rounds(100, 1000)
 #define ROUTE_CYCLES	50
 #define MIN_SENT	100	/* per sender, whatever else is going on */
 #define WARM_UP		10	/* packets per sender before the churn starts */

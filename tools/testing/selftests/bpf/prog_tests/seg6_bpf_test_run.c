@@ -569,7 +569,7 @@ static void test_b6_param_race(struct test_seg6_bpf *skel, int fd)
 	sched_setaffinity(0, sizeof(set), &set);
 	if (!ASSERT_OK(pthread_create(&t, NULL, flip_hdrlen, &f), "flipper"))
 		goto out;
-	for (i = 0; i < 20000; i++) {
+	for (i = 0; i < seg6_rounds(2000, 20000); i++) {
 		if (test_run(fd, pkt, len, &r)) {
 			wrong++;
 			break;
@@ -709,6 +709,7 @@ static void test_fuzz(void)
 	struct test_seg6_bpf_fuzz *skel = test_seg6_bpf_fuzz__open_and_load();
 	unsigned int seed = getenv("SEG6_FUZZ_SEED") ? atoi(getenv("SEG6_FUZZ_SEED")) :
 			    (unsigned int)time(NULL);
+	__u32 packets = seg6_rounds(10000, 100000);
 	__u32 runs = 0, ok = 0, drop = 0, redirect = 0;
 	struct timespec start, now;
 	__u8 pkt[512];
@@ -721,7 +722,7 @@ static void test_fuzz(void)
 	printf("fuzz: seed %u (SEG6_FUZZ_SEED=%u reproduces this run)\n", seed, seed);
 	srandom(seed);
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (; runs < 100000; runs++) {
+	for (; runs < packets; runs++) {
 		size_t len = fuzz_packet(pkt, sizeof(pkt));
 		__u8 proto;
 		int err;
@@ -768,8 +769,8 @@ static void test_fuzz(void)
 	}
 	printf("fuzz: %u packets: %u BPF_OK, %u BPF_REDIRECT, %u BPF_DROP\n",
 	       runs, ok, redirect, drop);
-	ASSERT_EQ(runs, 100000, "all packets run");
-	ASSERT_GT(ok + redirect, 1000, "enough packets got through the program");
+	ASSERT_EQ(runs, packets, "all packets run");
+	ASSERT_GT(ok + redirect, packets / 100, "enough packets got through the program");
 	test_seg6_bpf_fuzz__destroy(skel);
 }
 
