@@ -75,7 +75,8 @@ static const char *usage_text =
 	"link        sender: an access link (at most 4), by the far end's SID that\n"
 	"            is routed over it; W (1-1000000000): its share, its capacity\n"
 	"            in any unit; 1 packet out of N (default 4) is a probe of DM\n"
-	"            session ID (default: one derived from SID).\n"
+	"            session ID (default: one derived from SID; the far end's\n"
+	"            endpoint must take the same).\n"
 	"endpoint    far end: End.BPF at SID, routed through DEV, for the link\n"
 	"            NAME whose probes are of session ID (default: one derived\n"
 	"            from SID, as the sender's link does).\n"
@@ -326,7 +327,7 @@ static void check_objects(void)
 				usage("links %s and %s have the same SID",
 				      cfg.link[j].name, cfg.link[i].name);
 			if (cfg.link[i].session == cfg.link[j].session)
-				usage("links %s and %s have the same session (give one its own, at both sites)",
+				usage("links %s and %s have one session: set another",
 				      cfg.link[j].name, cfg.link[i].name);
 		}
 	for (i = 0; i < cfg.n_ep; i++)
@@ -337,7 +338,7 @@ static void check_objects(void)
 				usage("endpoints %s and %s have the same SID",
 				      cfg.ep[j].name, cfg.ep[i].name);
 			if (cfg.ep[i].session == cfg.ep[j].session)
-				usage("endpoints %s and %s have the same session (give one its own, at both sites)",
+				usage("endpoints %s and %s have one session: set another",
 				      cfg.ep[j].name, cfg.ep[i].name);
 		}
 }

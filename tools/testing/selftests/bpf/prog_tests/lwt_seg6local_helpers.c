@@ -36,6 +36,8 @@
 #define OBJ		"test_lwt_seg6local_helpers.bpf.o"
 /* followed by the section of OBJ the route runs */
 #define END_BPF		"encap seg6local action End.BPF endpoint obj " OBJ " sec"
+/* followed by the SID */
+#define INLINE_SRH	"encap seg6 mode inline segs"
 #define SND_MAC		"02:00:00:00:00:01"
 #define RTR_MAC_IN	"02:00:00:00:00:02"
 #define RTR_MAC_OUT	"02:00:00:00:00:03"
@@ -112,7 +114,7 @@ static int setup(void)
 	for (i = 0; i < ARRAY_SIZE(sids); i++) {
 		SYS(fail, "ip -n %s addr add %s/128 dev c0 nodad", NS_RCV, sids[i].dst);
 		SYS(fail, "ip -n %s -6 route add %s/128 via fd00:1::2 dev s0", NS_SND, sids[i].sid);
-		SYS(fail, "ip -n %s -6 route add %s/128 encap seg6 mode inline segs %s via fd00:1::2 dev s0",
+		SYS(fail, "ip -n %s -6 route add %s/128 " INLINE_SRH " %s via fd00:1::2 dev s0",
 		    NS_SND, sids[i].dst, sids[i].sid);
 		SYS(fail, "ip -n %s -6 route add %s/128 " END_BPF " %s dev r0",
 		    NS_RTR, sids[i].sid, sids[i].sec);

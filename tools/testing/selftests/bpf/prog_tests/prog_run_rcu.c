@@ -17,11 +17,11 @@
 #define NS	"prog_run_rcu"
 
 static pid_t runner;
-static volatile sig_atomic_t runner_killed;
+static bool runner_killed;	/* atomic: set by the signal handler */
 
 static void kill_runner(int sig)
 {
-	runner_killed = 1;
+	__atomic_store_n(&runner_killed, true, __ATOMIC_RELAXED);
 	kill(runner, SIGKILL);
 }
 
@@ -56,7 +56,7 @@ static __u64 runs(int map_fd)
 
 void test_prog_run_rcu(void)
 {
-	void (*old)(int) = signal(SIGALRM, kill_runner);
+	__sighandler_t old = signal(SIGALRM, kill_runner);
 	char pkt[ETH_HLEN + 64] = {};
 	struct nstoken *tok = NULL;
 	int map_fd, fd = -1, i, err, status;
@@ -75,7 +75,7 @@ void test_prog_run_rcu(void)
 	if (!ASSERT_OK_PTR(tok, "netns"))
 		goto out;
 	SYS(out, "ip link add rcu0 type dummy");
-	runner_killed = 0;
+	__atomic_store_n(&runner_killed, false, __ATOMIC_RELAXED);
 	runner = fork();
 	if (!ASSERT_GE(runner, 0, "fork"))
 		goto out;
@@ -88,7 +88,8 @@ void test_prog_run_rcu(void)
 		err = SYS_NOFAIL("ip link del rcu0");
 		alarm(0);
 		ASSERT_OK(err, "ip link del rcu0");
-		ASSERT_FALSE(runner_killed, "grace periods ended while the run went on");
+		ASSERT_FALSE(__atomic_load_n(&runner_killed, __ATOMIC_RELAXED),
+			     "grace periods ended while the run went on");
 	}
 	kill(runner, SIGKILL);
 	waitpid(runner, &status, 0);
