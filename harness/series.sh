@@ -20,6 +20,9 @@ set -euo pipefail
 PLAN=$ROOT/harness/series/plan
 SERIES=$OUT/series
 FIXES_TREES="net bpf"
+# The maintainer our MAINTAINERS section names in this repository; the
+# series names the submitter instead.
+MAINTAINER_PLACEHOLDER="seg6-bpf developers <seg6-bpf@localhost>"
 
 INDEX=$(mktemp)
 MSG=$(mktemp)
@@ -141,7 +144,8 @@ build_commits() {
 			[ -z "$message" ] || head=$(commit_block "$head" "$message")
 			message=$args ;;
 		diff)
-			gidx apply --cached "$ROOT/patches/$args" ||
+			sed "s|$MAINTAINER_PLACEHOLDER|$AUTHOR_SED|" "$ROOT/patches/$args" |
+				gidx apply --cached - ||
 				die "patches/$args does not apply at its place in harness/series/plan" ;;
 		files)
 			# shellcheck disable=SC2086
@@ -151,7 +155,10 @@ build_commits() {
 	done < "$PLAN"
 	head=$(commit_block "$head" "$message")
 	git_src branch -f "upstream-$tree" "$head"
-	[ "$(git_src rev-parse "$head^{tree}")" = "$(git_src rev-parse "series^{tree}")" ] ||
+	# the tree of `make tree`, but the submitter as our section's maintainer
+	git_src diff --quiet series "$head" -- . ':!MAINTAINERS' &&
+		diff -q <(git_src show series:MAINTAINERS | sed "s|$MAINTAINER_PLACEHOLDER|$AUTHOR_SED|") \
+			<(git_src show "$head:MAINTAINERS") >/dev/null ||
 		die "the series does not end on the tree of 'make tree' (git -C $SRC diff series $head)"
 	git_src branch -f upstream "$head"
 }
@@ -224,6 +231,7 @@ write_tree() {
 main() {
 	local t
 	AUTHOR=$(submitter)
+	AUTHOR_SED=$(sed 's/[&|\\]/\\&/g' <<<"$AUTHOR")
 	EMAIL=${AUTHOR##*<}
 	EMAIL=${EMAIL%>}
 	"$ROOT/harness/tree.sh"
