@@ -236,12 +236,9 @@ PROFILED = {"End.BPF no-op": "fc00::2", "End.BPF tag++": "fc00::3",
 
 
 def program_time(sid):
-    """(runs, total ns) of the program at @sid, from seg6bpf show."""
-    words = rtr(SEG6BPF, "show", sid).replace(",", " ").split()
-    if "runs" not in words:
-        return 0, 0.0
-    i = words.index("runs")
-    return int(words[i + 1]), int(words[i + 1]) * float(words[i + 2])
+    """(runs, total ns) of the program at @sid, from seg6bpf -j show."""
+    route = json.loads(rtr(SEG6BPF, "-j", "show", sid).splitlines()[0])
+    return route.get("runs", 0), float(route.get("run_time_ns", 0))
 
 
 def profile(cases, pps, seconds):

@@ -72,6 +72,7 @@ sr ping -6 -c1 -W5 fd02::2 >/dev/null
 # usage errors: exit 2, one line and the hint on stderr
 expect_exit 2 '^seg6bpf: a command is needed' --
 expect_exit 2 "unknown command 'frob'" -- frob $SID
+expect_exit 2 "-j is for show, not attach" -- -j attach $SID dev r0 obj "$OBJ" prog end_pass
 expect_exit 2 "bad SID 'fc00::zz'" -- attach fc00::zz dev r0 obj "$OBJ" prog end_pass
 expect_exit 2 "bad SID prefix length" -- attach $SID/129 dev r0 obj "$OBJ" prog end_pass
 expect_exit 2 'needs dev, obj and prog' -- attach $SID dev r0 obj "$OBJ"

@@ -303,6 +303,21 @@ def malformed_probes(c, d):
     rc, out, err = segtrace(d.ns("h1"), "-j", "-w", "2000", dst)
     c.check("segtrace still works through the seg6bpf-attached End.OAMP", rc == 0, err)
     c.check("End.OAMP counted the answer", percpu_sum(pin + "/oamp_stats", REPLIED) >= 1)
+    lines = out.splitlines()
+    trace = json.loads(lines[0]) if len(lines) == 1 else {}
+    c.check("segtrace -j: one JSON line, with its time and type trace",
+            isinstance(trace.get("time"), float) and trace.get("type") == "trace", out)
+    res = sh(SEG6BPF, "-j", "show", SID, ns=r1, check=False)
+    lines = res.stdout.splitlines()
+    route = json.loads(lines[0]) if len(lines) == 1 else {}
+    c.check("seg6bpf -j show: the route as one JSON line, with its time, program, "
+            "maps and counters",
+            res.returncode == 0 and isinstance(route.get("time"), float) and
+            route.get("type") == "route" and route.get("sid") == SID.split("/")[0] and
+            route.get("prog_id", 0) > 0 and
+            "oamp_stats" in [m["name"] for m in route.get("maps", [])] and
+            route.get("errors") == route_counters(r1, SID).get("errors"),
+            res.stdout + res.stderr)
     sh(SEG6BPF, "detach", SID, "dev", d.first_dev("r1"), "pin", pin, ns=r1)
 
 

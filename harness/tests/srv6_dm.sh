@@ -103,14 +103,22 @@ traffic() {
 	ip netns exec "$1" ping -6 -q -c "$3" -i 0.01 -W 1 "$2" >/dev/null 2>&1
 }
 
-# stats JSON SESSION FIRST_SEQ: "count median_ms mean_ms min_ms max_ms" of
+# jsonl FILE CODE: Python CODE on the JSON lines of srv6-dm -j's stdout in
+# FILE, a list `lines`
+jsonl() {
+	/usr/bin/python3 -c "import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+$2" "$1"
+}
+
+# stats FILE SESSION FIRST_SEQ: "count median_ms mean_ms min_ms max_ms" of
 # the session's samples with sequence numbers from FIRST_SEQ
 stats() {
 	/usr/bin/python3 - "$@" <<'EOF'
 import json, statistics, sys
 path, session, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 d = [s["delay_ns"] / 1e6 for s in map(json.loads, open(path))
-     if s["session"] == session and s["seq"] >= first]
+     if s["type"] == "sample" and s["session"] == session and s["seq"] >= first]
 print(len(d), "%.3f %.3f %.3f %.3f" % (statistics.median(d), sum(d) / len(d), min(d), max(d))
       if d else "0 0 0 0 0")
 EOF
@@ -130,9 +138,9 @@ within() {
 		'BEGIN { exit !(m >= d - 0.5 && m <= d + s / 10 && lo >= d - j - 0.1) }'
 }
 
-# counter NAME KEY: a counter of srv6-dm's summary line
+# counter NAME KEY: a counter of srv6-dm -j's last "counters" line
 counter() {
-	sed -n "s/.* $2=\([0-9]*\).*/\1/p" "$TMP/$1.out"
+	jsonl "$TMP/$1.out" "print([l for l in lines if l['type'] == 'counters'][-1]['$2'])"
 }
 
 expect_usage() {
@@ -199,9 +207,9 @@ err=$(ip netns exec r1 "$BIN" -q endpoint fc00::a dev nope0 2>&1)
 check "unknown device: exit 1 ($err)" [ $? = 1 ]
 
 # one-way and two-way sessions
-start r3 r3 -j "$TMP/r3.json" endpoint fc00:3::a dev r3-r2 session 1 then next session 2 ||
+start r3 r3 -j endpoint fc00:3::a dev r3-r2 session 1 then next session 2 ||
 	bad "srv6-dm on r3: $(cat "$TMP/r3.err")"
-start r1 r1 -j "$TMP/r1.json" -p "$BPFFS" \
+start r1 r1 -j -p "$BPFFS" \
 	inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 every 1 \
 	inject fd00:4::99/128 dev r1-r2 segs fc00:3::a,fc00:1::a,fc00:1::d6 session 2 every 1 two-way ptp \
 	endpoint fc00:1::a dev r1-r2 session 2 then drop ||
@@ -218,16 +226,16 @@ for i in $(seq 100); do [ -e "$TMP/wire.ready" ] && [ -e "$TMP/h2.ready" ] && br
 check "pings from h1 to h2 cross the domain" traffic h1 fd00:4::2 100
 traffic h1 fd00:4::99 60
 sleep 0.5
-within "one-way, netem 10 ms" "$(stats "$TMP/r3.json" 1 0)" 10 1 &&
+within "one-way, netem 10 ms" "$(stats "$TMP/r3.out" 1 0)" 10 1 &&
 	ok "one-way delay follows netem 10 ms +- 1 ms" || bad "one-way delay"
-within "two-way, netem 10 ms" "$(stats "$TMP/r1.json" 2 0)" 10 1 &&
+within "two-way, netem 10 ms" "$(stats "$TMP/r1.out" 2 0)" 10 1 &&
 	ok "two-way delay follows netem 10 ms +- 1 ms" || bad "two-way delay"
 
 # netem changed at run time: the measurement moves
 ip netns exec r2 tc qdisc change dev r2-r3 root netem delay 30ms 1ms
 traffic h1 fd00:4::2 60
 sleep 0.5
-within "one-way, netem changed to 30 ms" "$(stats "$TMP/r3.json" 1 101)" 30 1 &&
+within "one-way, netem changed to 30 ms" "$(stats "$TMP/r3.out" 1 101)" 30 1 &&
 	ok "one-way delay follows netem changed to 30 ms" || bad "one-way delay after change"
 
 wait "$sniff_wire" "$sniff_h2"
@@ -237,10 +245,10 @@ check "no SRH or DM TLV leaves the domain towards h2" $PY clean "$TMP/h2.pcap"
 
 # the probing rate changed at run time from another process
 check "srv6-dm set 1 every 4" ip netns exec r1 "$BIN" -p "$BPFFS" set 1 every 4
-before=$(stats "$TMP/r3.json" 1 0 | cut -d' ' -f1)
+before=$(stats "$TMP/r3.out" 1 0 | cut -d' ' -f1)
 traffic h1 fd00:4::2 40
 sleep 0.5
-after=$(stats "$TMP/r3.json" 1 0 | cut -d' ' -f1)
+after=$(stats "$TMP/r3.out" 1 0 | cut -d' ' -f1)
 echo "# probes for 40 packets at 1:4: $((after - before))"
 check "1 probe out of 4 packets after set" [ $((after - before)) = 10 ]
 err=$(ip netns exec r1 "$BIN" -p "$BPFFS" set 42 every 2 2>&1)
@@ -273,7 +281,17 @@ stop r3 || bad "srv6-dm on r3 exit status"
 stop r1 || bad "srv6-dm on r1 exit status"
 sed 's/^/# r3: /' "$TMP/r3.out"
 sed 's/^/# r1: /' "$TMP/r1.out"
-lost=$(awk '$1 == 1 && $2 == "one-way" { print $4 }' "$TMP/r3.out" | tail -n1)
+lost=$(jsonl "$TMP/r3.out" "print([l for l in lines if l['type'] == 'session' and l['session'] == 1][-1]['lost'])")
+# -j: JSON Lines, each with the time and a type, and nothing else
+for n in r1 r3; do
+	check "$n: -j: every line of stdout is a JSON object with a time and a type" \
+		jsonl "$TMP/$n.out" "sys.exit(not lines or not all(
+			isinstance(l.get('time'), float) and isinstance(l.get('type'), str)
+			for l in lines))"
+done
+check "r3: -j: the start, samples, sessions and counters are there" \
+	jsonl "$TMP/r3.out" "sys.exit({l['type'] for l in lines} !=
+		{'installed', 'sample', 'session', 'counters'})"
 check "loss seen as sequence gaps (lost $lost)" [ "${lost:-0}" -ge 10 ] && [ "${lost:-0}" -le 60 ]
 check "4 malformed probes dropped and counted" [ "$(counter r3 malformed)" = 4 ]
 check "1 probe of an unknown session dropped and counted" [ "$(counter r3 unknown_session)" = 1 ]

@@ -130,31 +130,39 @@ class Access:
 
 
 class Daemon:
-    """srv6-hybrid in a namespace, its JSON lines in a file."""
+    """srv6-hybrid -j in a namespace: its JSON lines (stdout) in a file,
+    its messages (stderr) in another."""
 
     def __init__(self, ns, args, pin=None):
         os.makedirs(TMP, exist_ok=True)
         self.ns = ns
         self.json = "%s/%s.json" % (TMP, ns)
+        self.jf = open(self.json, "w+")
         self.out = open("%s/%s.out" % (TMP, ns), "w+")
-        opts = ["-q", "-i", "0.2", "-j", self.json] + (["-p", pin] if pin else [])
+        opts = ["-j", "-i", "0.2"] + (["-p", pin] if pin else [])
         self.proc = subprocess.Popen(["ip", "netns", "exec", ns, HYBRID] + opts + args,
-                                     stdout=self.out, stderr=subprocess.STDOUT, text=True)
+                                     stdout=self.jf, stderr=self.out, text=True)
         for _ in range(100):
-            if "installed" in self.output() or self.proc.poll() is not None:
+            if self.lines("installed") or self.proc.poll() is not None:
                 break
             time.sleep(0.1)
-        if "installed" not in self.output():
+        if not self.lines("installed"):
             raise RuntimeError("srv6-hybrid in %s: %s" % (ns, self.output()))
 
     def output(self):
         self.out.seek(0)
         return self.out.read()
 
-    def last(self, n=None):
-        """The last JSON line, or a list of the last @n."""
+    def lines(self, kind):
+        """Its complete JSON lines of type @kind."""
         with open(self.json) as f:
-            lines = [json.loads(line) for line in f if line.strip()]
+            return [line for line in map(json.loads, (l for l in f if l.endswith("\n")))
+                    if line["type"] == kind]
+
+    def last(self, n=None):
+        """The last refresh (a JSON line of type links), or a list of the
+        last @n."""
+        lines = self.lines("links")
         if n is not None:
             return lines[-n:]
         return lines[-1] if lines else {}
@@ -504,6 +512,14 @@ def weights_and_split(c, a):
         sh("umount", pin, check=False)
     c.check("both daemons exit 0 on SIGTERM", rc == [0, 0], rc)
     no_leftovers(c, "after SIGTERM")
+    with open(cpe.json) as f:
+        lines = [json.loads(l) for l in f]
+    c.check("-j: stdout is JSON Lines only, each with a time and a type; "
+            "the start, the refreshes and the last one",
+            lines and all(isinstance(l.get("time"), float) and isinstance(l.get("type"), str)
+                          for l in lines) and
+            [l["type"] for l in lines][:2] == ["installed", "links"] and
+            lines[-1]["type"] == "links", lines[:2])
 
 
 def other_stops(c, a):

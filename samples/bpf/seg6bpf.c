@@ -25,6 +25,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "seg6_json.h"
+
 #define EXIT_USAGE 2
 #define MAX_MAPS 64
 
@@ -40,8 +42,9 @@ static const char *usage_text =
 	"Usage: seg6bpf attach  SID dev DEV obj FILE prog NAME [table N] [pin DIR] [count]\n"
 	"       seg6bpf replace SID dev DEV obj FILE prog NAME [table N] [pin DIR] [count]\n"
 	"       seg6bpf detach  SID dev DEV [table N] [pin DIR]\n"
-	"       seg6bpf show    [SID] [table N]\n"
+	"       seg6bpf [-j] show [SID] [table N]\n"
 	"\n"
+	"-j shows each route as a line of JSON (JSON Lines), with the time.\n"
 	"SID is an IPv6 address with an optional /prefix length (default /128).\n"
 	"NAME is the program's function or section name in FILE; a section that\n"
 	"names no program type (as with iproute2) is loaded as lwt_seg6local.\n"
@@ -578,8 +581,57 @@ static void show_runs(__u32 prog_id)
 
 struct show_ctx {
 	const struct cmd *c;
+	bool json;
 	int shown;
 };
+
+/* A route as a line of JSON: what show prints, with the time (-j). */
+static void show_route_json(const struct bpf_seg6local_info *info, const char *sid,
+			    const char *dev)
+{
+	struct bpf_prog_info prog = {};
+	__u32 len = sizeof(prog), ids[64], i, n = 0;
+	int fd;
+
+	fd = bpf_prog_get_fd_by_id(info->prog_id);
+	prog.nr_map_ids = ARRAY_SIZE(ids);
+	prog.map_ids = (__u64)(unsigned long)ids;
+	if (fd >= 0 && !bpf_prog_get_info_by_fd(fd, &prog, &len))
+		n = prog.nr_map_ids < ARRAY_SIZE(ids) ? prog.nr_map_ids : ARRAY_SIZE(ids);
+	json_begin("route");
+	printf(",\"sid\":\"%s\",\"prefixlen\":%u,\"dev\":", sid, info->route.prefixlen);
+	json_string(dev);
+	printf(",\"table\":%u,\"attached_as\":", info->route.table);
+	json_string(info->prog_name);
+	printf(",\"prog_id\":%u", info->prog_id);
+	if (prog.id) {
+		printf(",\"prog_name\":\"%s\",\"tag\":\"", prog.name);
+		for (i = 0; i < BPF_TAG_SIZE; i++)
+			printf("%02x", prog.tag[i]);
+		printf("\",\"runs\":%llu,\"run_time_ns\":%llu",
+		       (unsigned long long)prog.run_cnt, (unsigned long long)prog.run_time_ns);
+	}
+	if (info->has_counters)
+		printf(",\"packets\":%llu,\"bytes\":%llu,\"errors\":%llu",
+		       (unsigned long long)info->packets, (unsigned long long)info->bytes,
+		       (unsigned long long)info->errors);
+	printf(",\"maps\":[");
+	for (i = 0; i < n; i++) {
+		struct bpf_map_info minfo = {};
+		__u32 mlen = sizeof(minfo);
+		int mfd = bpf_map_get_fd_by_id(ids[i]);
+
+		if (mfd >= 0 && !bpf_map_get_info_by_fd(mfd, &minfo, &mlen))
+			printf("%s{\"id\":%u,\"name\":\"%s\"}", i ? "," : "", ids[i],
+			       minfo.name);
+		if (mfd >= 0)
+			close(mfd);
+	}
+	printf("]");
+	json_end();
+	if (fd >= 0)
+		close(fd);
+}
 
 static int show_route(const struct bpf_seg6local_info *info, void *ctx)
 {
@@ -592,6 +644,11 @@ static int show_route(const struct bpf_seg6local_info *info, void *ctx)
 		return 0;
 	inet_ntop(AF_INET6, info->route.sid, sid, sizeof(sid));
 	if_indextoname(info->route.ifindex, dev);
+	s->shown++;
+	if (s->json) {
+		show_route_json(info, sid, dev);
+		return 0;
+	}
 	printf("%s/%u dev %s table %u", sid, info->route.prefixlen, dev,
 	       info->route.table);
 	show_prog(info->prog_id);
@@ -603,13 +660,12 @@ static int show_route(const struct bpf_seg6local_info *info, void *ctx)
 		       (unsigned long long)info->errors);
 	show_runs(info->prog_id);
 	show_maps(info->prog_id);
-	s->shown++;
 	return 0;
 }
 
-static int cmd_show(struct cmd *c)
+static int cmd_show(struct cmd *c, bool json)
 {
-	struct show_ctx s = { .c = c };
+	struct show_ctx s = { .c = c, .json = json };
 	int err;
 
 	err = bpf_seg6local_list(c->route.table, show_route, &s);
@@ -623,6 +679,7 @@ static int cmd_show(struct cmd *c)
 int main(int argc, char **argv)
 {
 	struct cmd c = { .route.sz = sizeof(c.route) };
+	bool json = false;
 	int first = 2;
 
 	if (argc == 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
@@ -630,9 +687,16 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return 0;
 	}
+	if (argc > 1 && !strcmp(argv[1], "-j")) {
+		json = true;
+		argc--;
+		argv++;
+	}
 	if (argc < 2)
 		usage("a command is needed: attach, replace, detach or show");
 	c.verb = argv[1];
+	if (json && strcmp(c.verb, "show"))
+		usage("-j is for show, not %s", c.verb);
 	libbpf_set_print(print_libbpf);
 
 	if (!strcmp(c.verb, "show")) {
@@ -641,7 +705,7 @@ int main(int argc, char **argv)
 			first = 3;
 		}
 		parse_options(&c, argc - first, argv + first, "table");
-		return cmd_show(&c);
+		return cmd_show(&c, json);
 	}
 	if (argc < 3)
 		usage("%s needs a SID", c.verb);

@@ -54,6 +54,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "seg6_json.h"
 #include "srv6_oamp.h"
 
 #define EXIT_USAGE	2
@@ -67,7 +68,7 @@ static const char *usage_text =
 	"Usage: segtrace [-j] [-s SID] [-m HOPS] [-n PROBES] [-w MS] [-q TRIES]\n"
 	"                [-f FLOWS] DESTINATION\n"
 	"\n"
-	"-j         print JSON instead of a tree\n"
+	"-j         print the trace as a line of JSON (JSON Lines) instead of a tree\n"
 	"-s SID     the End.OAMP SID of the nodes (default fcff::1)\n"
 	"-m HOPS    longest path followed (default 16, at most 32)\n"
 	"-n PROBES  most probes sent in all (default 1024)\n"
@@ -741,7 +742,8 @@ static void print_json(const struct tracer *t, double secs)
 	int i, k, n;
 	bool first = true;
 
-	printf("{\"destination\": \"%s\", \"source\": \"%s\", \"sid\": \"%s\", ",
+	json_begin("trace");
+	printf(",\"destination\": \"%s\", \"source\": \"%s\", \"sid\": \"%s\", ",
 	       addr_str(&t->dst), addr_str(&t->src), addr_str(&t->sid));
 	printf("\"reached\": %s, \"interrupted\": %s, \"probes\": %d, \"seconds\": %.3f, ",
 	       count_paths(t, false) ? "false" : "true", t->interrupted ? "true" : "false",
@@ -768,7 +770,8 @@ static void print_json(const struct tracer *t, double secs)
 		printf("\"state\": \"%s\", \"nexthops\": %d}",
 		       state_names[h->state], h->nexthops);
 	}
-	printf("]}\n");
+	printf("]");
+	json_end();
 }
 
 int main(int argc, char **argv)

@@ -37,6 +37,7 @@
 #include <bpf/libbpf.h>
 #include "srv6_dm.h"
 #include "srv6_dm.skel.h"
+#include "seg6_json.h"
 #include "srv6_nl.h"
 #include "srv6_util.h"
 
@@ -45,9 +46,9 @@
 #define MAX_SESSIONS	256
 
 static const char *usage_text =
-	"Usage: srv6-dm [-j FILE] [-i SECONDS] [-t SECONDS] [-p DIR] [-q] OBJECT...\n"
+	"Usage: srv6-dm [-j] [-i SECONDS] [-t SECONDS] [-p DIR] [-q] OBJECT...\n"
 	"       srv6-dm -p DIR set SESSION every N\n"
-	"       srv6-dm [-p DIR] flush\n"
+	"       srv6-dm [-j] [-p DIR] flush\n"
 	"\n"
 	"OBJECT := inject PREFIX dev DEV segs SID[,SID...] session ID [every N]\n"
 	"                 [two-way] [ptp]\n"
@@ -63,7 +64,8 @@ static const char *usage_text =
 	"          segment after it in the probes' SRH.\n"
 	"session   a session End.DM measures; then: what becomes of its probes\n"
 	"          (default next: remove the DM TLV and go on).\n"
-	"-j FILE   one JSON line per sample ('-' for stdout)\n"
+	"-j        JSON Lines on stdout instead of text: an object per sample,\n"
+	"          per session and refresh, at start and at the end\n"
 	"-i SEC    refresh the table every SEC seconds (default 1)\n"
 	"-t SEC    stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR    pin the maps in DIR (on a bpffs), for `set`\n"
@@ -115,7 +117,6 @@ static struct srv6_opts opts;
 
 static struct session_stats stats[MAX_SESSIONS];
 static int n_stats;
-static FILE *json;
 
 /* The SRH template of a flow: segments in reverse order, no TLV. */
 static void parse_segs(struct srv6_dm_flow *flow, const char *arg)
@@ -483,16 +484,15 @@ static int on_sample(void *ctx, void *data, size_t size)
 		st->two_way = two_way;
 		account(st, s, delay);
 	}
-	if (!json)
+	if (!opts.json)
 		return 0;
-	fprintf(json, "{\"session\":%u,\"seq\":%u,\"mode\":\"%s\",\"delay_ns\":%lld",
-		s->session, s->seq, two_way ? "two-way" : "one-way",
-		(long long)delay);
+	json_begin("sample");
+	printf(",\"session\":%u,\"seq\":%u,\"mode\":\"%s\",\"delay_ns\":%lld",
+	       s->session, s->seq, two_way ? "two-way" : "one-way", (long long)delay);
 	if (two_way)
-		fprintf(json, ",\"forward_ns\":%lld,\"backward_ns\":%lld",
-			(long long)forward, (long long)backward);
-	fprintf(json, "}\n");
-	fflush(json);
+		printf(",\"forward_ns\":%lld,\"backward_ns\":%lld",
+		       (long long)forward, (long long)backward);
+	json_end();
 	return 0;
 }
 
@@ -503,10 +503,36 @@ static __u64 lost(const struct session_stats *st)
 	return expected > st->received ? expected - st->received : 0;
 }
 
+/* Each session's figures so far: a line of JSON each with -j. */
+static void print_sessions_json(void)
+{
+	int i;
+
+	for (i = 0; i < n_stats; i++) {
+		const struct session_stats *st = &stats[i];
+
+		json_begin("session");
+		printf(",\"session\":%u,\"mode\":\"%s\",\"probes\":%llu,\"lost\":%llu",
+		       st->id, st->two_way ? "two-way" : "one-way",
+		       (unsigned long long)st->received, (unsigned long long)lost(st));
+		if (st->received)
+			printf(",\"min_ns\":%lld,\"avg_ns\":%.0f,\"max_ns\":%lld",
+			       (long long)st->min, (double)st->sum / st->received,
+			       (long long)st->max);
+		if (st->jitter_n)
+			printf(",\"jitter_ns\":%.0f", (double)st->jitter_sum / st->jitter_n);
+		json_end();
+	}
+}
+
 static void print_table(void)
 {
 	int i;
 
+	if (opts.json) {
+		print_sessions_json();
+		return;
+	}
 	printf("%8s %-8s %8s %6s %9s %9s %9s %10s\n", "session", "mode",
 	       "probes", "lost", "min(ms)", "avg(ms)", "max(ms)", "jitter(ms)");
 	for (i = 0; i < n_stats; i++) {
@@ -536,7 +562,10 @@ static void print_counters(struct srv6_dm *skel)
 
 	if (!v)
 		return;
-	printf("counters:");
+	if (opts.json)
+		json_begin("counters");
+	else
+		printf("counters:");
 	for (k = 0; k < SRV6_DM_NR_STATS; k++) {
 		__u64 sum = 0;
 
@@ -544,9 +573,13 @@ static void print_counters(struct srv6_dm *skel)
 					  ncpus * sizeof(*v), 0))
 			for (c = 0; c < ncpus; c++)
 				sum += v[c];
-		printf(" %s=%llu", names[k], (unsigned long long)sum);
+		printf(opts.json ? ",\"%s\":%llu" : " %s=%llu", names[k],
+		       (unsigned long long)sum);
 	}
-	printf("\n");
+	if (opts.json)
+		json_end();
+	else
+		printf("\n");
 	free(v);
 }
 
@@ -562,9 +595,16 @@ static int run(struct srv6_dm *skel, int sig_fd)
 			      NULL, NULL);
 	if (!rb)
 		return fail("ring buffer: %s", strerror(errno));
-	printf("srv6-dm: %d injector route(s), %d End.DM SID(s), %d session(s) installed\n",
-	       cfg.n_inject, cfg.n_endpoint, cfg.n_session);
-	fflush(stdout);
+	if (opts.json) {
+		json_begin("installed");
+		printf(",\"injectors\":%d,\"endpoints\":%d,\"sessions\":%d",
+		       cfg.n_inject, cfg.n_endpoint, cfg.n_session);
+		json_end();
+	} else {
+		printf("srv6-dm: %d injector route(s), %d End.DM SID(s), %d session(s) installed\n",
+		       cfg.n_inject, cfg.n_endpoint, cfg.n_session);
+		fflush(stdout);
+	}
 	while (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
 		err = srv6_ring_poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
@@ -650,7 +690,6 @@ int main(int argc, char **argv)
 	if (err)
 		return err;
 
-	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();
 	if (sig_fd < 0)
 		return fail("signalfd: %s", strerror(errno));
@@ -675,7 +714,5 @@ int main(int argc, char **argv)
 		print_counters(skel);
 	}
 	srv6_dm__destroy(skel);
-	if (json && json != stdout)
-		fclose(json);
 	return err;
 }

@@ -46,6 +46,7 @@
 #include "srv6_hybrid.h"
 #include "srv6_dm.skel.h"
 #include "srv6_hybrid.skel.h"
+#include "seg6_json.h"
 #include "srv6_nl.h"
 #include "srv6_util.h"
 
@@ -61,9 +62,9 @@
 #define COMP_PROG_NAME		"hybrid_comp"
 
 static const char *usage_text =
-	"Usage: srv6-hybrid [-i SECONDS] [-t SECONDS] [-p DIR] [-j FILE] [-q] OBJECT...\n"
+	"Usage: srv6-hybrid [-j] [-i SECONDS] [-t SECONDS] [-p DIR] [-q] OBJECT...\n"
 	"       srv6-hybrid -p DIR set SID weight W [SID weight W...]\n"
-	"       srv6-hybrid [-p DIR] flush\n"
+	"       srv6-hybrid [-j] [-p DIR] flush\n"
 	"\n"
 	"OBJECT := aggregate PREFIX dev DEV decap SID\n"
 	"        | link NAME sid SID weight W [session ID] [every N]\n"
@@ -86,7 +87,8 @@ static const char *usage_text =
 	"-i SEC      refresh the table every SEC seconds (default 1)\n"
 	"-t SEC      stop after SEC seconds (default: until a signal stops it)\n"
 	"-p DIR      pin the links' weights in DIR (on a bpffs), for `set`\n"
-	"-j FILE     one JSON line per refresh ('-' for stdout)\n"
+	"-j          JSON Lines on stdout instead of text: an object per\n"
+	"            refresh, at start and at the end\n"
 	"-q          no table, only the summary at the end\n"
 	"\n"
 	"set         change the weights of a running srv6-hybrid's links\n"
@@ -129,8 +131,6 @@ static struct {
 } cfg;
 
 static struct srv6_opts opts;
-
-static FILE *json;
 
 static const char *addr_str(const struct in6_addr *a)
 {
@@ -708,38 +708,50 @@ static void print_table(struct srv6_hybrid *hy)
 	fflush(stdout);
 }
 
-static void print_json(struct srv6_hybrid *hy, double t)
+/* The table's figures as a line of JSON (-j). */
+static void print_json(struct srv6_hybrid *hy)
 {
 	struct srv6_hybrid_link_stats ls;
 	struct srv6_hybrid_cfg hc;
 	int i;
 
 	current_cfg(hy, &hc);
-	fprintf(json, "{\"time\":%.3f,\"send\":[", t);
+	json_begin("links");
+	printf(",\"send\":[");
 	for (i = 0; i < cfg.n_link; i++) {
 		sum_link_stats(hy, i, &ls);
-		fprintf(json, "%s{\"link\":\"%s\",\"weight\":%u,\"packets\":%llu,\"bytes\":%llu}",
-			i ? "," : "", cfg.link[i].name, hc.link[i].weight,
-			(unsigned long long)ls.tx_packets,
-			(unsigned long long)ls.tx_bytes);
+		printf("%s{\"link\":", i ? "," : "");
+		json_string(cfg.link[i].name);
+		printf(",\"weight\":%u,\"packets\":%llu,\"bytes\":%llu}", hc.link[i].weight,
+		       (unsigned long long)ls.tx_packets, (unsigned long long)ls.tx_bytes);
 	}
-	fprintf(json, "],\"receive\":[");
+	printf("],\"receive\":[");
 	for (i = 0; i < cfg.n_ep; i++) {
 		const struct endpoint *ep = &cfg.ep[i];
 
 		sum_link_stats(hy, i, &ls);
-		fprintf(json,
-			"%s{\"link\":\"%s\",\"packets\":%llu,\"bytes\":%llu,\"probes\":%llu,\"delay_ms\":%.3f,\"held_ms\":%.3f,\"delayed\":%llu}",
-			i ? "," : "", ep->name, (unsigned long long)ls.rx_packets,
-			(unsigned long long)ls.rx_bytes, (unsigned long long)ep->probes,
-			ep->delay_ns / 1e6, ep->comp_ns / 1e6,
-			(unsigned long long)ls.delayed);
+		printf("%s{\"link\":", i ? "," : "");
+		json_string(ep->name);
+		printf(",\"packets\":%llu,\"bytes\":%llu,\"probes\":%llu",
+		       (unsigned long long)ls.rx_packets, (unsigned long long)ls.rx_bytes,
+		       (unsigned long long)ep->probes);
+		printf(",\"delay_ms\":%.3f,\"held_ms\":%.3f,\"delayed\":%llu}",
+		       ep->delay_ns / 1e6, ep->comp_ns / 1e6, (unsigned long long)ls.delayed);
 	}
-	fprintf(json, "],\"no_link\":%llu,\"tail_call_failed\":%llu,\"unknown_sid\":%llu}\n",
-		(unsigned long long)sum_stat(hy, SRV6_HYBRID_NO_LINK),
-		(unsigned long long)sum_stat(hy, SRV6_HYBRID_TAIL_CALL_FAILED),
-		(unsigned long long)sum_stat(hy, SRV6_HYBRID_UNKNOWN_SID));
-	fflush(json);
+	printf("],\"no_link\":%llu,\"tail_call_failed\":%llu,\"unknown_sid\":%llu",
+	       (unsigned long long)sum_stat(hy, SRV6_HYBRID_NO_LINK),
+	       (unsigned long long)sum_stat(hy, SRV6_HYBRID_TAIL_CALL_FAILED),
+	       (unsigned long long)sum_stat(hy, SRV6_HYBRID_UNKNOWN_SID));
+	json_end();
+}
+
+/* The links' figures: a table, or a line of JSON with -j. */
+static void print_links(struct srv6_hybrid *hy)
+{
+	if (opts.json)
+		print_json(hy);
+	else
+		print_table(hy);
 }
 
 /* Until a stop signal (read from @sig_fd), stdout's reader leaves or -t ends. */
@@ -754,9 +766,16 @@ static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd,
 	rb = ring_buffer__new(bpf_map__fd(dm->maps.dm_samples), on_sample, hy, NULL);
 	if (!rb)
 		return fail("ring buffer: %s", strerror(errno));
-	printf("srv6-hybrid: %d link(s), %d endpoint(s)%s installed\n", cfg.n_link,
-	       cfg.n_ep, cfg.comp_dev ? ", compensation" : "");
-	fflush(stdout);
+	if (opts.json) {
+		json_begin("installed");
+		printf(",\"links\":%d,\"endpoints\":%d,\"compensation\":%s", cfg.n_link,
+		       cfg.n_ep, cfg.comp_dev ? "true" : "false");
+		json_end();
+	} else {
+		printf("srv6-hybrid: %d link(s), %d endpoint(s)%s installed\n", cfg.n_link,
+		       cfg.n_ep, cfg.comp_dev ? ", compensation" : "");
+		fflush(stdout);
+	}
 	while (read(sig_fd, &si, sizeof(si)) != sizeof(si)) {
 		err = srv6_ring_poll(rb, UPDATE_SECONDS * 1000);
 		if (err < 0 && err != -EINTR) {
@@ -770,9 +789,7 @@ static int run(struct srv6_dm *dm, struct srv6_hybrid *hy, int sig_fd,
 			break;
 		if (srv6_now() >= next) {
 			if (!opts.quiet)
-				print_table(hy);
-			if (json)
-				print_json(hy, srv6_now() - start);
+				print_links(hy);
 			next += opts.interval;
 		}
 		if (srv6_stdout_lost())
@@ -891,6 +908,12 @@ static int flush(const struct srv6_leftovers *left)
 	for (i = ifs; i->if_index; i++)
 		err |= flush_comp_on(i->if_index, i->if_name, n);
 	if_freenameindex(ifs);
+	if (opts.json) {
+		json_begin("flushed");
+		printf(",\"filters\":%d,\"qdiscs\":%d", n[0], n[1]);
+		json_end();
+		return err;
+	}
 	printf("%s: removed %d compensation filter(s) and %d clsact qdisc(s) it left empty\n",
 	       srv6_prog_name, n[0], n[1]);
 	return err;
@@ -929,7 +952,6 @@ int main(int argc, char **argv)
 	if (err)
 		return err;
 
-	json = srv6_open_json(opts.json_path);
 	sig_fd = srv6_signalfd();
 	if (sig_fd < 0)
 		return fail("signalfd: %s", strerror(errno));
@@ -949,13 +971,8 @@ int main(int argc, char **argv)
 		err = run(dm, hy, sig_fd, start);
 	/* first what the network needs back, then what the operator reads */
 	uninstall(hy);
-	if (ran) {
-		print_table(hy);
-		if (json)
-			print_json(hy, srv6_now() - start);
-	}
+	if (ran)
+		print_links(hy);
 	destroy(dm, hy);
-	if (json && json != stdout)
-		fclose(json);
 	return err;
 }

@@ -20,12 +20,14 @@
 #include <linux/limits.h>
 #include <net/if.h>
 #include <bpf/bpf.h>
+#include "seg6_json.h"
 #include "srv6_dm.h"
 #include "srv6_nl.h"
 #include "srv6_util.h"
 
 const char *srv6_prog_name = "srv6";
 const char *srv6_usage_text = "";
+bool srv6_json;
 
 static void vsay(const char *fmt, va_list ap)
 {
@@ -157,8 +159,8 @@ int parse_dev(const char *arg)
  * @argv: main()'s
  * @opts: gets them
  *
- * -j FILE, -i SECONDS, -t SECONDS, -p DIR and -q, up to the first
- * argument that is not an option.
+ * -j, -i SECONDS, -t SECONDS, -p DIR and -q, up to the first argument
+ * that is not an option.
  *
  * Return: the index in @argv of that argument.
  */
@@ -171,10 +173,11 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts)
 	if (argc > 1 && !strcmp(argv[1], "--help"))
 		srv6_help();
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "+j:i:t:p:qh")) != -1) {
+	while ((opt = getopt(argc, argv, "+ji:t:p:qh")) != -1) {
 		switch (opt) {
 		case 'j':
-			opts->json_path = optarg;
+			opts->json = true;
+			srv6_json = true;
 			break;
 		case 'i':
 			opts->interval = parse_seconds("interval", optarg);
@@ -191,7 +194,7 @@ int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts)
 		case 'h':
 			srv6_help();
 		default:
-			if (strchr("jitp", optopt))
+			if (strchr("itp", optopt))
 				usage("option -%c needs a value", optopt);
 			usage("unknown option '-%c'", optopt);
 		}
@@ -222,24 +225,6 @@ void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects
 		argc -= used;
 		argv += used;
 	}
-}
-
-/**
- * srv6_open_json() - the file -j names, or exit with status 1
- * @path: its name, "-" for stdout, or NULL for none
- *
- * Return: the open file, NULL if @path is NULL.
- */
-FILE *srv6_open_json(const char *path)
-{
-	FILE *f;
-
-	if (!path)
-		return NULL;
-	f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-	if (!f)
-		exit(fail("%s: %s", path, strerror(errno)));
-	return f;
 }
 
 /**
@@ -398,6 +383,14 @@ int srv6_leftovers_flush(const struct srv6_leftovers *l)
 	pins = count_pins(l, true);
 	if (pins < 0)
 		return fail("unpinning from %s: %s", l->pin_dir, strerror(-pins));
+	if (srv6_json) {
+		json_begin("flushed");
+		printf(",\"protocol\":%u,\"routes\":%d", l->protocol, routes);
+		if (l->pin_dir)
+			printf(",\"pins\":%d", pins);
+		json_end();
+		return 0;
+	}
 	printf("%s: removed %d route(s) of protocol %u", srv6_prog_name, routes,
 	       l->protocol);
 	if (l->pin_dir)

@@ -28,7 +28,7 @@ struct srv6_dm_sample;
 
 /* The options every daemon takes (srv6_parse_opts()). */
 struct srv6_opts {
-	const char *json_path;	/* -j FILE, "-" for stdout */
+	bool json;		/* -j: JSON Lines on stdout, and nothing else */
 	const char *pin_dir;	/* -p DIR */
 	double interval;	/* -i SECONDS, 1 by default */
 	double duration;	/* -t SECONDS, 0: until a signal */
@@ -59,6 +59,8 @@ struct srv6_leftovers {
 /* Set by each daemon before it parses anything. */
 extern const char *srv6_prog_name;
 extern const char *srv6_usage_text;
+/* -j was given: what goes to stdout are JSON lines (seg6_json.h) */
+extern bool srv6_json;
 
 noreturn void usage(const char *fmt, ...);
 noreturn void srv6_help(void);
@@ -68,7 +70,6 @@ double parse_seconds(const char *what, const char *arg);
 void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen);
 int parse_dev(const char *arg);
 int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
-FILE *srv6_open_json(const char *path);
 void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects);
 int srv6_claim_netns(void);
 int srv6_pinned_map(const char *dir, const struct bpf_map *map);
