@@ -19,6 +19,8 @@ PACKAGES=(
 	qemu-system-x86
 	# tests inside the VM (they use the host root)
 	iproute2 iputils-ping netcat-openbsd python3 python3-scapy procps kmod binutils iperf3 ethtool iptables
+	# the samples' man pages, and their test
+	python3-docutils man-db
 )
 
 # `deps.sh series`: also what `make series-check` runs; `deps.sh bench`:

@@ -50,6 +50,7 @@ SKELS		:= $(patsubst %,$(ST)/%.skel.h,$(OUR_PROGS))
 SAMPLE_OBJS	:= $(patsubst %,$(ST)/samples/%.bpf.o,$(OUR_SAMPLES))
 SAMPLE_SKELS	:= $(patsubst %,$(ST)/samples/%.skel.h,$(OUR_SAMPLES))
 TOOLS		:= $(patsubst %,$(ST)/samples/%,$(OUR_TOOLS))
+MAN_PAGES	:= $(patsubst %,$(ST)/samples/man/man8/%.8,$(OUR_TOOLS))
 TEST_OBJS	:= $(patsubst %,$(ST)/prog_tests/%.test.o,$(OUR_TESTS))
 NET_TESTS	:= $(patsubst %,$(ST)/net/%,$(OUR_NET_TESTS))
 FRAMEWORK_OBJS	:= $(patsubst %,$(ST)/%.o,$(FRAMEWORK))
@@ -61,7 +62,7 @@ BENCH_DIR	:= $(dir $(BENCH_SRC))
 BENCH		:= $(if $(filter test_seg6_bpf_tlv,$(OUR_PROGS)),$(ST)/seg6_bench \
 		   $(ST)/seg6_gen $(ST)/bench/end_progs.bpf.o $(ST)/bench/xdp_pass.bpf.o)
 
-all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS) $(BENCH) $(NET_TESTS)
+all: $(ST)/test_progs $(BPF_OBJS) $(SAMPLE_OBJS) $(TOOLS) $(MAN_PAGES) $(BENCH) $(NET_TESTS)
 
 .DELETE_ON_ERROR:
 .SECONDARY:
@@ -98,6 +99,11 @@ $(ST)/samples/%: $(SRC)/samples/bpf/%.c $(wildcard $(SRC)/samples/bpf/*.h) \
 	mkdir -p $(@D)
 	$(CC) $(CFLAGS) -I$(ST)/samples -I$(SRC)/samples/bpf $< $(SAMPLE_LIBS) \
 		$(LIBBPF_A) $(LDLIBS) -o $@
+
+# Their man pages, from samples/bpf/man/TOOL.rst (MANPATH=$(ST)/samples/man).
+$(ST)/samples/man/man8/%.8: $(SRC)/samples/bpf/man/%.rst
+	mkdir -p $(@D)
+	rst2man --strict $< > $@
 
 # Our kselftest_harness programs of tools/testing/selftests/net, built as
 # its Makefile builds them (TEST_GEN_PROGS).
