@@ -7,7 +7,9 @@
 # limit) and every test_progs entry point of our prog_tests.  They share
 # one VM, but for scripts with "# append: ARGS": those boot their own VM,
 # with ARGS on the kernel command line (ipv6.disable=1...), one VM per
-# distinct ARGS; "# prog_test: NAME" there claims a prog_test for it.  T=<glob>
+# distinct ARGS; "# prog_test: NAME" there claims a prog_test for it.
+# Scripts with "# where: host" run on the host after the VMs, for what a
+# guest cannot do itself (booting VMs of another kind).  T=<glob>
 # selects tests by name; SEG6_FUZZ_SEED=N replays a fuzz run.  The result is
 # out/check/results.tap, closed by an "N passed, N failed" line and printed;
 # after it come the logs of failed tests and a last line naming them.  Exit
@@ -32,6 +34,16 @@ fi
 
 # The kernel command line a test script's VM appends ("" for the shared VM).
 append_of() { sed -n 's/^# append: //p' "$1" | head -n1; }
+on_host() { grep -qx '# where: host' "$1"; }
+
+# The selected test scripts that run on the host.
+host_tests() {
+	local f
+	for f in "$ROOT"/harness/tests/*.sh; do
+		[[ $(basename "$f" .sh) == $FILTER ]] && on_host "$f" && echo "$f"
+	done
+	return 0
+}
 
 # The distinct command lines of the selected tests' VMs, "" (shared) first.
 groups() {
@@ -41,7 +53,7 @@ groups() {
 		name=$(basename "$f" .sh)
 		# shellcheck disable=SC2053
 		[[ $name == $FILTER ]] || continue
-		append_of "$f"
+		on_host "$f" || append_of "$f"
 	done | sed '/^$/d' | sort -u
 }
 
@@ -53,6 +65,7 @@ manifest() {
 		name=$(basename "$f" .sh)
 		# shellcheck disable=SC2053
 		[[ $name == $FILTER ]] || continue
+		! on_host "$f" || continue
 		[ "$(append_of "$f")" = "$1" ] || continue
 		tmo=$(sed -n 's/^# timeout: \([0-9]\+\)$/\1/p' "$f" | head -n1)
 		printf '%s\t%s\tbash %s\n' "$name" $(( ${tmo:-$DEFAULT_TIMEOUT} * TIMEOUT_SCALE )) "$f"
@@ -125,7 +138,7 @@ report() {
 	# Why a test failed comes last: a CI log that keeps only its head and
 	# tail still shows it.
 	{ grep -E '^not ok ' "$TAP" || true; } | while read -r _ _ _ _ name _; do
-		for log in "$RUN"/logs/"$name".log "$RUN"-*/logs/"$name".log; do
+		for log in "$RUN"/logs/"$name".log "$RUN"-*/logs/"$name".log "$CHECK/host/logs/$name.log"; do
 			[ -f "$log" ] || continue
 			say "---- log of $name (last 30 lines) ----"
 			tail -n 30 "$log" >&2
@@ -159,6 +172,27 @@ run_vm() {
 	assemble_run "$run" "$vm_rc" "$append" "$3" > "$run/tap"
 }
 
+# run_host_tests K: the host scripts as TAP lines K+1...
+run_host_tests() {
+	local k=$1 f name tmo rc t0 why
+	mkdir -p "$CHECK/host/logs"
+	while read -r f; do
+		k=$((k + 1))
+		name=$(basename "$f" .sh)
+		tmo=$(( $(sed -n 's/^# timeout: \([0-9]\+\)$/\1/p' "$f" | head -n1) * TIMEOUT_SCALE ))
+		step "on the host: $name (limit $tmo s)"
+		t0=$(date +%s)
+		rc=0
+		timeout -k 10 "$tmo" bash "$f" > "$CHECK/host/logs/$name.log" 2>&1 < /dev/null || rc=$?
+		case $rc in
+		0) why= ;;
+		124|137) why=", timed out after $tmo s" ;;
+		*) why=", exit status $rc" ;;
+		esac
+		echo "$([ -z "$why" ] || echo "not ")ok $k - $name # $(since "$t0")s$why"
+	done < <(host_tests)
+}
+
 main() {
 	local t0 run append n=0 k=0 i=0
 	t0=$(date +%s)
@@ -175,18 +209,21 @@ main() {
 		echo "$append" > "$run/append"
 		n=$(( n + $(wc -l < "$run/manifest") + 1 ))
 	done < <(groups)
+	n=$(( n + $(host_tests | grep -c . || true) ))
 	[ "$n" -gt 0 ] || die "no test matches T=$FILTER"
 	for run in "$RUN" "$RUN"-*; do
 		[ -s "$run/manifest" ] || continue
 		run_vm "$run" "$(cat "$run/append")" "$k"
 		k=$(( k + $(wc -l < "$run/manifest") + 1 ))
 	done
+	run_host_tests "$k" > "$CHECK/host.tap"
 	{
 		echo "TAP version 13"
 		echo "1..$n"
 		for run in "$RUN" "$RUN"-*; do
 			[ -s "$run/tap" ] && cat "$run/tap"
 		done
+		cat "$CHECK/host.tap"
 	} > "$TAP"
 	say "    VM runs took $(since "$t0") s"
 	report
