@@ -403,8 +403,8 @@ def interrupted(c):
                 ("-6", "addr", "add", "fd0a::1/64", "dev", "d0", "nodad"),
                 ("-6", "route", "add", "fd0b::/64", "via", "fd0a::2", "dev", "d0")):
         sh("ip", "-n", "lonely", *cmd)
-    for args, shape in ((["-w", "60000", "-q", "1", "fd0b::1"], "tree"),
-                        (["-j", "-w", "60000", "-q", "1", "fd0b::1"], "JSON")):
+    for args, shape in ((["-w", "60000", "-r", "1", "fd0b::1"], "tree"),
+                        (["-j", "-w", "60000", "-r", "1", "fd0b::1"], "JSON")):
         p = subprocess.Popen(["ip", "netns", "exec", "lonely", SEGTRACE] + args,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         early = b""             # stderr up to the first progress line, 10 s at most

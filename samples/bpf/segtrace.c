@@ -23,7 +23,7 @@
  *
  * Next hops must be global addresses that their node accepts as segments
  * (net.ipv6.conf.*.seg6_enabled); this host must accept the replies'
- * SRH too.  Probes are bounded (-n), and so are the waits (-w, -q) and
+ * SRH too.  Probes are bounded (-n), and so are the waits (-w, -r) and
  * the depth (-m).
  *
  * Progress goes to stderr, a line per depth.  SIGINT (Ctrl-C) or SIGTERM
@@ -65,7 +65,7 @@
 #define HOP_LIMIT	64
 
 static const char *usage_text =
-	"Usage: segtrace [-j] [-s SID] [-m HOPS] [-n PROBES] [-w MS] [-q TRIES]\n"
+	"Usage: segtrace [-j] [-s SID] [-m HOPS] [-n PROBES] [-w MS] [-r TRIES]\n"
 	"                [-f FLOWS] DESTINATION\n"
 	"\n"
 	"-j         print the trace as a line of JSON (JSON Lines) instead of a tree\n"
@@ -73,7 +73,7 @@ static const char *usage_text =
 	"-m HOPS    longest path followed (default 16, at most 32)\n"
 	"-n PROBES  most probes sent in all (default 1024)\n"
 	"-w MS      wait for an answer (default 1000 ms)\n"
-	"-q TRIES   tries per End.OAMP question (default 2)\n"
+	"-r TRIES   tries per End.OAMP question (default 2)\n"
 	"-f FLOWS   flows sent past a node without End.OAMP (default 16)\n";
 
 enum hop_kind {
@@ -789,7 +789,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	opterr = 0;
-	while ((opt = getopt(argc, argv, "js:m:n:w:q:f:h")) != -1) {
+	while ((opt = getopt(argc, argv, "js:m:n:w:r:f:h")) != -1) {
 		switch (opt) {
 		case 'j':
 			t.json = true;
@@ -810,9 +810,9 @@ int main(int argc, char **argv)
 			if (!parse_int(optarg, 1, 60000, &t.wait_ms))
 				return usage("bad -w '%s' (1-60000)", optarg);
 			break;
-		case 'q':
+		case 'r':
 			if (!parse_int(optarg, 1, 10, &t.tries))
-				return usage("bad -q '%s' (1-10)", optarg);
+				return usage("bad -r '%s' (1-10)", optarg);
 			break;
 		case 'f':
 			if (!parse_int(optarg, 1, MAX_FIRST, &t.flows))
@@ -822,7 +822,7 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		default:
-			if (strchr("smnwqf", optopt))
+			if (strchr("smnwrf", optopt))
 				return usage("option -%c needs a value", optopt);
 			return usage("unknown option '-%c'", optopt);
 		}

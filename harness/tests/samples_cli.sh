@@ -2,12 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 120
 #
-# The samples' man pages (samples/bpf/man/TOOL.rst, rendered by the
-# samples' build into $SEG6_ST/samples/man/man8): every tool has one, man
-# renders it without a warning, and it documents what the tool's --help
-# names: every option, and every literal word of the usage lines (verbs,
-# keywords; the placeholders are upper case).  -h and --help print the
-# same usage on stdout and exit 0.
+# What the samples' four tools share: -h and --help print the same usage
+# on stdout and exit 0; an option letter takes the same argument (or none)
+# in every tool that has it; and each tool has a man page
+# (samples/bpf/man/TOOL.rst, rendered by the samples' build into
+# $SEG6_ST/samples/man/man8) that man renders without a warning and that
+# documents what the tool's --help names: every option, and every literal
+# word of the usage lines (verbs, keywords; placeholders are upper case).
 set -u
 MAN8=$SEG6_ST/samples/man/man8
 TOOLS="seg6bpf segtrace srv6-dm srv6-hybrid"
@@ -27,6 +28,20 @@ usage_words() {
 			grep -oE '(^|[^A-Za-z-])[a-z][a-z0-9-]+' | tr -d ' |[{,'
 	} | sort -u
 }
+
+# options TOOL: "-x ARG" (or "-x") for each option its --help explains
+options() {
+	"$SEG6_ST/samples/$1" --help | sed -n 's/^\(-[a-zA-Z]\)\( [A-Z][A-Z]*\)\?  .*/\1\2/p'
+}
+
+shared=$(for tool in $TOOLS; do options "$tool"; done | sort -u |
+	awk '{ n[$1]++; arg[$1] = arg[$1] " [" $0 "]" } END { for (o in n) if (n[o] > 1) print o arg[o] }')
+n=$(for tool in $TOOLS; do options "$tool"; done | cut -d' ' -f1 | sort -u | grep -c .)
+if [ -z "$shared" ] && [ "$n" -ge 8 ]; then
+	ok "the $n option letters of the tools each take one kind of argument everywhere"
+else
+	bad "option letters that differ from tool to tool: $shared (of $n)"
+fi
 
 for tool in $TOOLS; do
 	bin=$SEG6_ST/samples/$tool page=$MAN8/$tool.8
