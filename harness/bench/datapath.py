@@ -12,13 +12,19 @@ name it matches; a pair runs when both of its cases are kept.
 A generator namespace sends one kind of frame at a time (seg6_gen: XDP
 live frames, in-kernel) into a router namespace whose SIDs are bound to
 every behaviour under test at once; the router forwards to a dummy
-device, whose transmit counter gives the rate.  In each of RUNS rounds,
-every pair is measured reference, case, reference, so that its ratio
-compares measurements seconds apart; each pair's ratio is the median of
-the per-round ratios, with their min and max.  Two last passes read the
-End.BPF programs' own run time (kernel.bpf_stats_enabled) and sample the
-whole VM with perf (the cpu-clock software event: TCG has no PMU), case
-by case, for the kernel functions where the time goes.
+device, whose transmit counter gives the packets forwarded.  A case's
+cost is the guest time test_run timed inside the generator's loops
+(making frames, and the router's softirq on the same CPU) per forwarded
+packet: in the
+VM bench.sh boots (SEG6_CLOCK=icount: QEMU -icount shift=0, one vCPU)
+the guest clock advances 1 ns per guest instruction, so that cost is the
+whole VM's instructions per packet (generator, router and sink), whatever
+the host does.  A pair's ratio is the reference's cost over the case's
+(above 1: the case is cheaper), per round; median, min and max over the
+RUNS rounds.  Two last passes read the End.BPF programs' own run time
+(kernel.bpf_stats_enabled) and sample the whole VM with perf (the
+cpu-clock software event, which under icount samples instructions), case
+by case, for the kernel functions where the cost goes.
 """
 import json
 import os
@@ -38,6 +44,8 @@ DEMO_PROGS = ST + "/samples/seg6_demo.bpf.o"     # its tag increment
 XDP_PASS = ST + "/bench/xdp_pass.bpf.o"
 PERF = "/usr/bin/perf"
 PERF_DATA = "/tmp/seg6-bench.perf"
+# what one ns of guest time is: an instruction under icount
+UNIT = "instructions" if os.environ.get("SEG6_CLOCK") == "icount" else "ns"
 
 FINAL = "fc00:ff::1"
 PAYLOAD = b"\x00" * 56             # a 64-octet UDP datagram
@@ -75,6 +83,9 @@ def topology():
         rtr("ip", "link", "set", dev, "up")
     rtr("ip", "addr", "add", "fd00:1::2/64", "dev", "r0", "nodad")
     rtr("sysctl", "-qw", "net.ipv6.conf.all.forwarding=1")
+    # the encapsulations' source address, as an operator sets it: without
+    # it, each packet's source would be chosen among DEVICES devices
+    rtr("ip", "sr", "tunsrc", "set", "fd00:1::2")
     for table in ("main", "100"):
         rtr("ip", "-6", "route", "add", "fc00:ff::/64", "dev", "dummy0", "table", table)
     # the veth takes redirected XDP frames only with an XDP program
@@ -215,11 +226,15 @@ def tx_packets():
 
 
 def measure(frame, mark, seconds):
+    """(guest ns per forwarded packet, share of the frames sent that were
+    forwarded), from @seconds of the generator's busy time sending @frame."""
     before = tx_packets()
     out = run(GEN, "g0", str(seconds), bytes(frame).hex(), *mark, ns="gen").split()
-    sent, elapsed = int(out[1]), float(out[3])
+    sent, busy = int(out[1]), float(out[5])
     forwarded = tx_packets() - before
-    return forwarded / elapsed, forwarded / sent if sent else 0
+    if not forwarded:
+        sys.exit("datapath: no packet forwarded")
+    return busy * 1e9 / forwarded, forwarded / sent
 
 
 def summary(values):
@@ -241,8 +256,8 @@ def program_time(sid):
     return route.get("runs", 0), float(route.get("run_time_ns", 0))
 
 
-def profile(cases, pps, seconds):
-    """Where an End.BPF case's time goes: its program's own run time
+def profile(cases, cost, seconds):
+    """Where an End.BPF case's cost goes: its program's own run time
     (kernel.bpf_stats_enabled, on for this pass only) against what the
     case costs per packet over its reference."""
     rows = []
@@ -250,17 +265,17 @@ def profile(cases, pps, seconds):
     for name, frame, mark in cases:
         sid = PROFILED.get(name)
         ref = next((r for c, r, _, _ in PAIRS if c == name), None)
-        if not sid or ref not in pps:
+        if not sid or ref not in cost:
             continue
         runs0, ns0 = program_time(sid)
         measure(frame, mark, seconds)
         runs1, ns1 = program_time(sid)
         prog = (ns1 - ns0) / (runs1 - runs0) if runs1 > runs0 else 0.0
-        per_pkt = 1e9 / statistics.median(pps[name])
-        ref_pkt = 1e9 / statistics.median(pps[ref])
-        rows.append({"case": name, "reference": ref, "ns_per_packet": per_pkt,
-                     "reference_ns_per_packet": ref_pkt, "extra_ns": per_pkt - ref_pkt,
-                     "program_ns": prog})
+        per_pkt = statistics.median(cost[name])
+        ref_pkt = statistics.median(cost[ref])
+        rows.append({"case": name, "reference": ref, "per_packet": per_pkt,
+                     "reference_per_packet": ref_pkt, "extra": per_pkt - ref_pkt,
+                     "program": prog})
     run("sysctl", "-qw", "kernel.bpf_stats_enabled=0")
     return rows
 
@@ -269,24 +284,27 @@ def profile(cases, pps, seconds):
 PERF_PAIRS = (("End.BPF no-op", "End"), ("+8 B TLV: kfunc", "End"),
               ("DM injector 1:1", "seg6 encap"), ("End.DM 1:100", "End"))
 PERF_HZ = 4000
+# where the one CPU idles (test_run's set-up and tear-down wait for RCU)
+IDLE_SYMBOLS = {"pv_native_safe_halt", "native_safe_halt", "default_idle"}
 
 
 def symbol_samples():
-    """{symbol: samples} of PERF_DATA."""
+    """{symbol: samples} of PERF_DATA, idle left out."""
     out = run(PERF, "report", "-i", PERF_DATA, "-n", "--no-children", "--sort", "sym",
               "--stdio", check=False)
     samples = {}
     for line in out.splitlines():
         f = line.split()
-        if len(f) >= 4 and f[0].endswith("%") and f[1].isdigit() and f[2] in ("[k]", "[.]"):
+        if len(f) >= 4 and f[0].endswith("%") and f[1].isdigit() and \
+                f[2] in ("[k]", "[.]") and f[3] not in IDLE_SYMBOLS:
             samples[f[3]] = samples.get(f[3], 0) + int(f[1])
     return samples
 
 
 def perf_profile(cases, seconds):
-    """ns per forwarded packet of each kernel symbol, for the cases of
-    PERF_PAIRS, from perf record -a -e cpu-clock (each sample stands for
-    1 / PERF_HZ s of the one CPU)."""
+    """Guest ns (instructions) per forwarded packet of each kernel symbol,
+    for the cases of PERF_PAIRS, from perf record -a -e cpu-clock (each
+    sample stands for 1 / PERF_HZ s of the one CPU's guest time)."""
     wanted = {n for pair in PERF_PAIRS for n in pair}
     if not os.access(PERF, os.X_OK):
         return {}
@@ -308,10 +326,11 @@ def perf_profile(cases, seconds):
 
 
 def write_perf(f, prof, top=6):
-    f.write("\nperf (cpu-clock at %d Hz over the whole VM: generator, router and sink), "
-            "ns per forwarded packet, the symbols that grow most from the reference to "
-            "the case:\n\n" % PERF_HZ)
-    f.write("| case | reference | ns/packet (all) | grows most |\n| --- | --- | ---: | --- |\n")
+    f.write("\nperf (cpu-clock at %d Hz of guest time over the whole VM: generator, "
+            "router and sink), %s per forwarded packet, the symbols that grow most from "
+            "the reference to the case:\n\n" % (PERF_HZ, UNIT))
+    f.write("| case | reference | %s/packet (all) | grows most |\n"
+            "| --- | --- | ---: | --- |\n" % UNIT)
     for case, ref in PERF_PAIRS:
         if case not in prof or ref not in prof:
             continue
@@ -334,41 +353,34 @@ def main(argv):
     names = [c[0] for c in cases]
     by_name = {c[0]: c for c in cases}
     pairs = [p for p in PAIRS if p[0] in names and p[1] in names]
-    alone = [n for n in names if not any(n in p[:2] for p in pairs)]
-    pps = {name: [] for name in names}
+    cost = {name: [] for name in names}
     delivered = {name: [] for name in names}
     ratios = {p[:2]: [] for p in pairs}
 
-    def take(name):
-        _, frame, mark = by_name[name]
-        rate, share = measure(frame, mark, seconds)
-        pps[name].append(rate)
-        delivered[name].append(share)
-        return rate
-
-    # Each pair is measured reference, case, reference, so that its ratio
-    # compares measurements a few seconds apart: an emulated CPU's speed
-    # drifts more than that over a whole round.
+    # Each case once per round: under icount a case costs the same
+    # whenever it runs, so a pair need not be measured side by side.
     for r in range(rounds):
+        for name in names:
+            _, frame, mark = by_name[name]
+            per_packet, share = measure(frame, mark, seconds)
+            cost[name].append(per_packet)
+            delivered[name].append(share)
         for case, ref, _, _ in pairs:
-            before, rate, after = take(ref), take(case), take(ref)
-            ratios[(case, ref)].append(rate / ((before + after) / 2))
-        for name in alone:
-            take(name)
+            ratios[(case, ref)].append(cost[ref][-1] / cost[case][-1])
         print("round %d/%d: %s" % (r + 1, rounds, ", ".join(
             "%s / %s %.3f" % (c, ref, ratios[(c, ref)][-1]) for c, ref, _, _ in pairs)),
             flush=True)
-    prof = [] if stock else profile(cases, pps, seconds)
+    prof = [] if stock else profile(cases, cost, seconds)
     perf = {} if stock else perf_profile(cases, max(seconds, 2))
     dm_summary = ""
     if dm:
         dm.terminate()
         dm_summary = dm.communicate(timeout=30)[0].strip().splitlines()[-1]
 
-    result = {"rounds": rounds, "seconds": seconds,
+    result = {"rounds": rounds, "seconds": seconds, "unit": UNIT,
               "frame_octets": {name: len(frame) for name, frame, _ in cases},
-              "cases": {n: dict(summary(pps[n]), runs=pps[n],
-                                forwarded=min(delivered[n])) for n in pps},
+              "cases": {n: dict(summary(cost[n]), runs=cost[n],
+                                forwarded=min(delivered[n])) for n in cost},
               "pairs": [], "profile": prof, "perf": perf, "srv6_dm": dm_summary}
     for case, ref, seed, goal in pairs:
         result["pairs"].append(dict(summary(ratios[(case, ref)]), case=case,
@@ -376,12 +388,13 @@ def main(argv):
     with open(out_json, "w") as f:
         json.dump(result, f, indent=1)
     with open(out_md, "w") as f:
-        f.write("Data path: %d rounds; in each, every pair measured reference, case, "
-                "reference, %g s each; the ratio is the case's rate over the mean of the "
-                "two reference rates (median and min-max over the rounds); packets per "
-                "second forwarded (medians); frames of %d octets (SRH of 2 segments, "
-                "64-octet UDP datagram)\n\n" % (rounds, seconds, len(cases[0][1])))
-        f.write("| case | pps | reference | pps | ratio | min-max | seed | goal |\n")
+        f.write("Data path: %s per forwarded packet for the whole VM (generator, router "
+                "and sink), %d round(s) of %g s of guest time per case (median, min-max "
+                "over the rounds); the ratio is the reference's cost over the case's; "
+                "frames of %d octets (SRH of 2 segments, 64-octet UDP datagram)\n\n" % (
+                    UNIT, rounds, seconds, len(cases[0][1])))
+        f.write("| case | %s | reference | %s | ratio | min-max | seed | goal |\n" % (
+            UNIT, UNIT))
         f.write("| --- | ---: | --- | ---: | ---: | --- | ---: | ---: |\n")
         for p in result["pairs"]:
             c, r = result["cases"][p["case"]], result["cases"][p["reference"]]
@@ -389,20 +402,20 @@ def main(argv):
                 p["case"], c["median"], p["reference"], r["median"], p["median"],
                 p["min"], p["max"], "%.3f" % p["seed"] if p["seed"] else "",
                 "%.2f" % p["goal"] if p["goal"] else ""))
-        short = [n for n in pps if result["cases"][n]["forwarded"] < 0.99]
+        short = [n for n in cost if result["cases"][n]["forwarded"] < 0.99]
         if short:
             f.write("\nNot every frame was forwarded in: %s\n" % ", ".join(short))
         if prof:
-            f.write("\nWhere the time goes (ns per packet from the medians; the program's "
-                    "own run time from kernel.bpf_stats_enabled in a pass of its own; the "
-                    "rest is End.BPF's steps around the program and noise):\n\n")
-            f.write("| case | ns/packet | reference | ns/packet | extra | program | rest |\n")
+            f.write("\nWhere the cost goes (%s per packet from the medians; the "
+                    "program's own run time from kernel.bpf_stats_enabled in a pass of its "
+                    "own, its two clock reads included; the rest is End.BPF's steps around "
+                    "the program):\n\n" % UNIT)
+            f.write("| case | per packet | reference | per packet | extra | program | rest |\n")
             f.write("| --- | ---: | --- | ---: | ---: | ---: | ---: |\n")
             for r in prof:
                 f.write("| %s | %.0f | %s | %.0f | %.0f | %.0f | %.0f |\n" % (
-                    r["case"], r["ns_per_packet"], r["reference"],
-                    r["reference_ns_per_packet"], r["extra_ns"], r["program_ns"],
-                    r["extra_ns"] - r["program_ns"]))
+                    r["case"], r["per_packet"], r["reference"], r["reference_per_packet"],
+                    r["extra"], r["program"], r["extra"] - r["program"]))
         if perf:
             write_perf(f, perf)
         if dm_summary:

@@ -5,7 +5,7 @@
 set terminal svg size 1100,520 dynamic font "sans,11"
 set output out
 set datafile missing "?"
-set title "End.BPF data path: rate of each case over its reference"
+set title "End.BPF: instructions of each reference over its case (above 1: the case is cheaper)"
 set ylabel "ratio"
 set yrange [0:1.3]
 set grid ytics

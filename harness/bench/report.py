@@ -4,9 +4,9 @@
 
   report.py RUNDIR HEADER
 
-RUNDIR/ours holds datapath.json, test_run.json and hybrid.json from our kernel;
-RUNDIR/regress-ours and RUNDIR/regress-stock the datapath.json of the cases
-both kernels run, measured in two VMs at the same time.  Writes
+RUNDIR/ours holds datapath.json and test_run.json from our kernel, in
+instructions; RUNDIR/regress-ours and RUNDIR/regress-stock the datapath.json
+of the cases both kernels run; RUNDIR/hybrid hybrid.json (wall clock).  Writes
 RUNDIR/results.json (all of it), RUNDIR/report.md (tables) and
 RUNDIR/ratios.dat (for ratios.gp).
 """
@@ -20,15 +20,20 @@ def load(path):
         return json.load(f)
 
 
+# ours / unpatched: the paths our series must not make dearer
+GOAL_REGRESSION = {"End": 0.99, "End.BPF no-op": 0.99}
+
+
 def regression(ours, stock):
-    """Our kernel's rate over the unpatched one's, for the cases both ran."""
+    """The unpatched kernel's cost over ours (above 1: ours is cheaper),
+    for the cases both ran."""
     rows = []
     for name, case in stock["cases"].items():
         if name in ours["cases"]:
             rows.append({"case": name, "ours": ours["cases"][name]["median"],
                          "stock": case["median"],
-                         "ratio": ours["cases"][name]["median"] / case["median"],
-                         "goal": 0.99 if name == "End" else None})
+                         "ratio": case["median"] / ours["cases"][name]["median"],
+                         "goal": GOAL_REGRESSION.get(name)})
     return rows
 
 
@@ -67,7 +72,7 @@ def main(rundir, header):
     regress_ours = load(os.path.join(rundir, "regress-ours", "datapath.json"))
     regress_stock = load(os.path.join(rundir, "regress-stock", "datapath.json"))
     test_run = load(os.path.join(rundir, "ours", "test_run.json"))
-    hybrid = load(os.path.join(rundir, "ours", "hybrid.json"))
+    hybrid = load(os.path.join(rundir, "hybrid", "hybrid.json"))
     regress = regression(regress_ours, regress_stock)
     results = {"datapath": ours, "regression_ours": regress_ours,
                "regression_stock": regress_stock, "regression": regress,
@@ -79,14 +84,16 @@ def main(rundir, header):
         f.write("# End.BPF benchmarks\n\n%s\n\n" % header)
         with open(os.path.join(rundir, "ours", "datapath.md")) as md:
             f.write(md.read())
-        f.write("\nOur kernel against the unpatched base, same config, in two VMs "
-                "running at the same time (packets per second forwarded, medians):\n\n")
+        f.write("\nOur kernel against the unpatched base, same config, same cases "
+                "(%s per forwarded packet, whole VM; the ratio is the unpatched cost over "
+                "ours):\n\n" % regress_ours["unit"])
         f.write("| case | ours | unpatched | ratio | goal |\n| --- | ---: | ---: | ---: | ---: |\n")
         for r in regress:
             f.write("| %s | %.0f | %.0f | %.3f | %s |\n" % (
                 r["case"], r["ours"], r["stock"], r["ratio"],
                 "%.2f" % r["goal"] if r["goal"] else ""))
-        f.write("\nBPF_PROG_TEST_RUN cases (ns per run):\n\n")
+        f.write("\nBPF_PROG_TEST_RUN cases (%s per run, as the kernel times a run of "
+                "test_run's repeat loop):\n\n" % test_run["unit"])
         with open(os.path.join(rundir, "ours", "test_run.md")) as md:
             f.write(md.read())
         write_hybrid(f, hybrid)

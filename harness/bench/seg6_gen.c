@@ -9,9 +9,18 @@
  * the same CPU before the next is made, so frames are not dropped for
  * lack of room and the rate is the receiver's.
  *
+ * It sends until the kernel has timed SECONDS inside test_run's loops:
+ * that time (test_run's duration) covers making the frames and the
+ * receiver's softirq, not the set-up and tear-down of each call, whose
+ * page pool waits for an RCU grace period: on a preemptible kernel the
+ * CPU idles for ticks there, which under icount (guest time is
+ * instructions) would count as instructions never run.
+ *
  *   seg6_gen DEV SECONDS HEX [MARK_OFF MARK_EVERY MARK_VALUE MARK_OTHER]
  *
- * Prints "frames N seconds S".  Exit 2 on bad usage, 1 on failure.
+ * Prints "frames N seconds S busy B": frames sent, guest seconds from the
+ * first call to the last, and guest seconds inside test_run's loops.  Exit
+ * 2 on bad usage, 1 on failure.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -70,7 +79,7 @@ static unsigned long parse_num(const char *s, unsigned long max, int *bad)
 int main(int argc, char **argv)
 {
 	__u8 frame[GEN_MAX_LEN];
-	double seconds, t0, elapsed;
+	double seconds, t0, elapsed, busy = 0;
 	unsigned long long frames = 0;
 	struct gen *skel;
 	int len, bad = 0, err, fd;
@@ -114,9 +123,12 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		frames += REPEAT;
+		/* opts.duration: the loop's ns per frame */
+		busy += opts.duration * (double)REPEAT / 1e9;
 		elapsed = now() - t0;
-	} while (elapsed < seconds);
-	printf("frames %llu seconds %.6f\n", frames, elapsed);
+		/* the second bound, should test_run stop timing its loop */
+	} while (busy < seconds && elapsed < 10 * seconds + 10);
+	printf("frames %llu seconds %.6f busy %.9f\n", frames, elapsed, busy);
 	gen__destroy(skel);
 	return 0;
 }
