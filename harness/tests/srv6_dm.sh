@@ -324,6 +324,45 @@ rc=${PIPESTATUS[0]}
 check "srv6-dm | head -n 1: srv6-dm exits 0 ($rc) once head is gone" [ "$rc" = 0 ]
 check "srv6-dm | head -n 1: nothing left installed" nothing_installed r3
 
+# MTU: a probe is the packet it was, encapsulated, plus a 48-octet DM
+# TLV.  In a domain whose links take an encapsulated full-size packet and
+# no more (1500 + 40 + an SRH of 2 segments = 1580), the injector never
+# makes a full-size packet a probe, which would not fit: it goes on
+# encapsulated without the TLV, and is counted; smaller packets are still
+# probed.  Without this, each probed full-size packet was dropped at r1,
+# and its Packet Too Big went to r1, not to the sender.
+set_mtu() {
+	local l
+	for l in r1:r1-r2 r2:r2-r1 r2:r2-r3 r3:r3-r2; do
+		ip -n "${l%%:*}" link set "${l#*:}" mtu "$1"
+	done
+}
+set_mtu 1580
+start r3 r3 -j endpoint fc00:3::a dev r3-r2 session 1 then next ||
+	bad "srv6-dm on r3 for MTU: $(cat "$TMP/r3.err")"
+start r1 r1 -j inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 every 1 ||
+	bad "srv6-dm on r1 for MTU: $(cat "$TMP/r1.err")"
+received=$(ip netns exec h1 ping -6 -q -c 20 -i 0.05 -W 2 -s 1452 -M do fd00:4::2 |
+	sed -n 's/.* \([0-9]*\) received.*/\1/p')
+check "20 full-size pings (1500 octets) through a 1:1 injector: 20 answered (${received:-0})" \
+	[ "${received:-0}" = 20 ]
+check "20 small pings: answered" traffic h1 fd00:4::2 20
+ip netns exec h2 timeout 30 nc -6 -l 7001 > "$TMP/tcp.out" &
+listener=$!
+sleep 0.5
+head -c 2000000 /dev/zero | ip netns exec h1 timeout 30 nc -6 -N fd00:4::2 7001
+wait "$listener"
+check "a full-size TCP transfer (2 MB) through the 1:1 injector completes ($(wc -c < "$TMP/tcp.out") octets)" \
+	[ "$(wc -c < "$TMP/tcp.out")" = 2000000 ]
+sleep 0.5
+stop r3 || bad "srv6-dm on r3 exit status (MTU)"
+stop r1 || bad "srv6-dm on r1 exit status (MTU)"
+skipped=$(counter r1 probes_skipped_mtu)
+check "full-size packets not probed, counted ($skipped)" [ "${skipped:-0}" -ge 20 ]
+sampled=$(counter r3 sampled)
+check "the small ones probed and sampled at r3 ($sampled)" [ "${sampled:-0}" -ge 20 ]
+set_mtu 1500
+
 # killed (SIGKILL), it cannot clean up: its routes stay, marked with its
 # route protocol; the next start refuses and names them, and `flush`
 # removes them and its pins, nothing else: not the operator's routes to

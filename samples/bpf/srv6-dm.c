@@ -26,6 +26,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
+#include <linux/ipv6.h>
 #include <linux/rtnetlink.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,9 +36,9 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "seg6_json.h"
 #include "srv6_dm.h"
 #include "srv6_dm.skel.h"
-#include "seg6_json.h"
 #include "srv6_nl.h"
 #include "srv6_util.h"
 
@@ -383,7 +384,14 @@ static int fill_maps(struct srv6_dm *skel)
 	}
 	for (i = 0; i < cfg.n_inject; i++) {
 		struct inject *in = &cfg.inject[i];
+		int mtu = srv6_dev_mtu(in->ifindex);
 
+		if (mtu < 0)
+			return fail("inject %s: the MTU of its device: %s", in->arg,
+				    strerror(-mtu));
+		/* what a probe may have been, to fit @mtu once encapsulated */
+		in->flow.probe_max = mtu - sizeof(struct ipv6hdr) - in->flow.srh_len -
+				     sizeof(struct srv6_dm_tlv);
 		err = bpf_map__update_elem(skel->maps.dm_counts, &in->flow.session,
 					   sizeof(__u32), &zero, sizeof(zero),
 					   BPF_NOEXIST);
@@ -551,8 +559,8 @@ static void print_table(void)
 static void print_counters(struct srv6_dm *skel)
 {
 	static const char * const names[SRV6_DM_NR_STATS] = {
-		"encapsulated", "probes_sent", "encap_failed", "passed",
-		"sampled", "reflected", "malformed", "unknown_session",
+		"encapsulated", "probes_sent", "encap_failed", "probes_skipped_mtu",
+		"passed", "sampled", "reflected", "malformed", "unknown_session",
 		"samples_lost", "forward_failed",
 	};
 	int ncpus = libbpf_num_possible_cpus();

@@ -42,11 +42,11 @@
 #include <linux/pkt_sched.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "seg6_json.h"
 #include "srv6_dm.h"
 #include "srv6_hybrid.h"
 #include "srv6_dm.skel.h"
 #include "srv6_hybrid.skel.h"
-#include "seg6_json.h"
 #include "srv6_nl.h"
 #include "srv6_util.h"
 

@@ -159,10 +159,14 @@ int srv6_dm_inject(struct __sk_buff *skb)
 
 	n = __sync_fetch_and_add(&cnt->packets, 1);
 	if (flow->every && n % flow->every == 0) {
-		dm_tlv_init((void *)buf->bytes + len, flow,
-			    __sync_add_and_fetch(&cnt->seq, 1));
-		len += sizeof(struct srv6_dm_tlv);
-		count(SRV6_DM_PROBES_SENT);
+		if (flow->probe_max && skb->len > flow->probe_max) {
+			count(SRV6_DM_PROBES_SKIPPED_MTU);
+		} else {
+			dm_tlv_init((void *)buf->bytes + len, flow,
+				    __sync_add_and_fetch(&cnt->seq, 1));
+			len += sizeof(struct srv6_dm_tlv);
+			count(SRV6_DM_PROBES_SENT);
+		}
 	}
 	buf->bytes[1] = (len - 8) / 8;		/* hdrlen */
 	if (bpf_lwt_push_encap(skb, BPF_LWT_ENCAP_SEG6, buf->bytes, len))

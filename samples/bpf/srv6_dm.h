@@ -77,6 +77,14 @@ struct srv6_dm_flow {
 	__u8 flags;		/* SRV6_DM_F_TWO_WAY, SRV6_DM_F_PTP */
 	__u8 pad[3];
 	__u32 srh_len;		/* of @srh: 8 + 16 * segments */
+	/*
+	 * Probe only packets of at most @probe_max octets (0: any), so that
+	 * a probe, encapsulated with its DM TLV, still fits the MTU of the
+	 * device the flow leaves through: a bigger one would be dropped on
+	 * the way, and its Packet Too Big would reach the headend, not the
+	 * sender.  Bigger packets are encapsulated without a TLV.
+	 */
+	__u32 probe_max;
 	/* the SRH every packet gets, segments in SRH (reverse) order */
 	__u8 srh[SRV6_DM_SRH_MAX];
 };
@@ -123,6 +131,7 @@ enum srv6_dm_stat {
 	SRV6_DM_ENCAPSULATED,	/* injector: packets given an SRH */
 	SRV6_DM_PROBES_SENT,	/* injector: of which probes */
 	SRV6_DM_ENCAP_FAILED,	/* injector: dropped, encapsulation failed */
+	SRV6_DM_PROBES_SKIPPED_MTU, /* injector: not probed, above probe_max */
 	SRV6_DM_PASSED,		/* End.DM: packets without a DM TLV */
 	SRV6_DM_SAMPLED,	/* End.DM: samples emitted */
 	SRV6_DM_REFLECTED,	/* End.DM: two-way probes sent back */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <stddef.h>
 #include <sys/signalfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/timex.h>
@@ -151,6 +152,27 @@ int parse_dev(const char *arg)
 	if (!ifindex)
 		exit(fail("no device '%s'", arg));
 	return ifindex;
+}
+
+/**
+ * srv6_dev_mtu() - the MTU of a device
+ * @ifindex: the device
+ *
+ * Return: the MTU, or -errno.
+ */
+int srv6_dev_mtu(int ifindex)
+{
+	struct ifreq ifr = {};
+	int fd, mtu;
+
+	if (!if_indextoname(ifindex, ifr.ifr_name))
+		return -errno;
+	fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	mtu = ioctl(fd, SIOCGIFMTU, &ifr) ? -errno : ifr.ifr_mtu;
+	close(fd);
+	return mtu;
 }
 
 /**

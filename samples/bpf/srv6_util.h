@@ -69,6 +69,7 @@ unsigned long parse_ulong(const char *what, const char *arg, unsigned long max);
 double parse_seconds(const char *what, const char *arg);
 void parse_prefix(const char *arg, struct in6_addr *addr, __u32 *plen);
 int parse_dev(const char *arg);
+int srv6_dev_mtu(int ifindex);
 int srv6_parse_opts(int argc, char **argv, struct srv6_opts *opts);
 void srv6_parse_objects(int argc, char **argv, const struct srv6_object *objects);
 int srv6_claim_netns(void);
