@@ -270,10 +270,27 @@ sleep 0.5
 ip netns exec r2 tc qdisc change dev r2-r3 root netem delay 1ms
 traffic h1 fd00:4::2 1	# closes the last gap
 
-# malformed and unknown-session probes at r3: dropped and counted
+# malformed and unknown-session probes at r3: counted, and forwarded
+# without their TLV (a probe is a user packet): h2 gets the 5 datagrams
+rm -f "$TMP/udp.ready"
+ip netns exec h2 /usr/bin/python3 -c "import socket
+s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+s.bind(('::', 9))
+s.settimeout(60)
+open('$TMP/udp.ready', 'w').close()
+try:
+    for _ in range(5):
+        print(s.recv(100).decode(), flush=True)
+except socket.timeout:
+    pass" > "$TMP/h2.udp" &
+receiver=$!
+for i in $(seq 50); do [ -e "$TMP/udp.ready" ] && break; sleep 0.1; done
 for kind in short version flags session-bits unknown-session; do
 	ip netns exec r2 $PY send fd00:3::1 fc00:3::a "$kind"
 done
+wait "$receiver"
+check "the 5 bad probes reached h2 ($(paste -sd, "$TMP/h2.udp"))" \
+	[ "$(sort "$TMP/h2.udp" | paste -sd,)" = "dm flags,dm session-bits,dm short,dm unknown-session,dm version" ]
 ip netns exec r1 "$BIN" -p "$BPFFS" set 1 every 0
 check "SRv6 traffic without probes crosses End.DM" traffic h1 fd00:4::2 20
 
@@ -293,8 +310,9 @@ check "r3: -j: the start, samples, sessions and counters are there" \
 	jsonl "$TMP/r3.out" "sys.exit({l['type'] for l in lines} !=
 		{'installed', 'sample', 'session', 'counters'})"
 check "loss seen as sequence gaps (lost $lost)" [ "${lost:-0}" -ge 10 ] && [ "${lost:-0}" -le 60 ]
-check "4 malformed probes dropped and counted" [ "$(counter r3 malformed)" = 4 ]
-check "1 probe of an unknown session dropped and counted" [ "$(counter r3 unknown_session)" = 1 ]
+check "4 malformed probes counted" [ "$(counter r3 malformed)" = 4 ]
+check "1 probe of an unknown session counted" [ "$(counter r3 unknown_session)" = 1 ]
+check "their TLVs taken out" [ "$(counter r3 forward_failed)" = 0 ]
 check "no sample lost on the ring buffer" [ "$(counter r3 samples_lost)" = 0 ]
 check "r3 reflected the two-way probes" [ "$(counter r3 reflected)" -ge 60 ]
 check "ordinary packets passed End.DM" [ "$(counter r3 passed)" -ge 20 ]

@@ -19,7 +19,9 @@
  *  - two-way, back at the querier: emits T1..T4;
  * then removes the TLV (or decapsulates, or drops the probe, as the
  * session says) so that no probe leaves the SRv6 domain.  Packets without
- * a DM TLV are forwarded as End does.
+ * a DM TLV are forwarded as End does; so are those whose TLV is malformed
+ * or of a session it does not know, without the TLV: a probe is a user
+ * packet, which measuring must not lose.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -217,6 +219,17 @@ static bool dm_tlv_valid(const struct srv6_dm_tlv *tlv)
 	       !(bpf_ntohl(tlv->session) & ~SRV6_DM_SESSION_MAX);
 }
 
+/*
+ * Measuring failed (counted by the caller), forwarding must not: the
+ * packet goes on as End sends it, without the TLV at @off if there is one.
+ */
+static int dm_pass(struct __sk_buff *skb, int off)
+{
+	if (off >= 0 && bpf_seg6_tlv_remove(skb, off))
+		count(SRV6_DM_FORWARD_FAILED);
+	return BPF_OK;
+}
+
 /* Two-way, first End.DM: T2 and T3 into the probe, which goes back. */
 static int dm_reflect(struct __sk_buff *skb, int off, struct srv6_dm_tlv *tlv,
 		      __u64 rx_ns)
@@ -278,13 +291,13 @@ int srv6_dm_end(struct __sk_buff *skb)
 	    bpf_skb_load_bytes(skb, off, &tlv, sizeof(tlv)) ||
 	    !dm_tlv_valid(&tlv)) {
 		count(SRV6_DM_MALFORMED);
-		return BPF_DROP;
+		return dm_pass(skb, off);
 	}
 	session = bpf_ntohl(tlv.session);
 	sess = bpf_map_lookup_elem(&dm_sessions, &session);
 	if (!sess) {
 		count(SRV6_DM_UNKNOWN_SESSION);
-		return BPF_DROP;
+		return dm_pass(skb, off);
 	}
 
 	if (!(tlv.flags & SRV6_DM_F_TWO_WAY)) {

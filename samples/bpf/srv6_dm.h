@@ -135,10 +135,10 @@ enum srv6_dm_stat {
 	SRV6_DM_PASSED,		/* End.DM: packets without a DM TLV */
 	SRV6_DM_SAMPLED,	/* End.DM: samples emitted */
 	SRV6_DM_REFLECTED,	/* End.DM: two-way probes sent back */
-	SRV6_DM_MALFORMED,	/* End.DM: dropped, bad DM TLV */
-	SRV6_DM_UNKNOWN_SESSION, /* End.DM: dropped, session not configured */
+	SRV6_DM_MALFORMED,	/* End.DM: bad DM TLV, taken out, forwarded */
+	SRV6_DM_UNKNOWN_SESSION, /* End.DM: session not configured, the same */
 	SRV6_DM_SAMPLES_LOST,	/* End.DM: ring buffer full */
-	SRV6_DM_FORWARD_FAILED,	/* End.DM: dropped, TLV removal or decap failed */
+	SRV6_DM_FORWARD_FAILED,	/* End.DM: TLV removal or decap failed */
 	SRV6_DM_NR_STATS,
 };
 

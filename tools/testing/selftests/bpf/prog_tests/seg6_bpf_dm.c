@@ -269,7 +269,11 @@ static void test_bad_probes(struct srv6_dm *skel, struct ring_buffer *rb)
 		before = dm_stat(skel, b->stat);
 		if (!ASSERT_OK(run_end(skel, rb, &r, len), b->name))
 			continue;
-		ASSERT_EQ(r.retval, BPF_DROP, b->name);
+		/* a user packet still: forwarded, without the TLV */
+		ASSERT_EQ(r.retval, BPF_OK, b->name);
+		ASSERT_EQ(r.out_len, len - (b->len ?: sizeof(tlv)), b->name);
+		ASSERT_EQ(memcmp(r.out + TLV_OFF, r.in + TLV_OFF + (b->len ?: sizeof(tlv)),
+				 r.out_len - TLV_OFF), 0, b->name);
 		ASSERT_EQ(samples, 0, b->name);
 		ASSERT_EQ(dm_stat(skel, b->stat), before + 1, b->name);
 	}
