@@ -17,6 +17,8 @@ CAP=/tmp/demo
 NODES="h1 r1 r2 r3 h2"
 
 cleanup() { for n in $NODES; do ip netns del "$n" 2>/dev/null || true; done; }
+# cmd ARGS: show the command as an operator types it, then run it
+cmd() { echo "  # $*" | sed "s|$SEG6_ST/samples/||g"; "$@"; }
 trap cleanup EXIT
 mkdir -p "$CAP"
 
@@ -39,17 +41,17 @@ while [ $# -ge 2 ]; do
 done
 for n in r1 r2 r3; do ip netns exec "$n" sysctl -qw net.ipv6.conf.all.forwarding=1; done
 
-# the SRv6 policy at the headend and the SIDs along the way
+echo "== the SRv6 policy at the headend and the SIDs along the way"
 ip -n h1 -6 route add fc00::/16 via fd00:1::2
-ip -n h1 -6 route add fd00:4::2/128 encap seg6 mode encap \
+cmd ip -n h1 -6 route add fd00:4::2/128 encap seg6 mode encap \
 	segs fc00:1::b,fc00:2::b,fc00:3::d dev h1-r1
-ip -n r1 -6 route add fc00:1::b/128 encap seg6local action End.BPF \
+cmd ip -n r1 -6 route add fc00:1::b/128 encap seg6local action End.BPF \
 	endpoint obj "$OBJ" sec tag_increment dev r1-h1
 ip -n r1 -6 route add fc00::/16 via fd00:2::2
-ip -n r2 -6 route add fc00:2::b/128 encap seg6local action End.BPF \
+cmd ip -n r2 -6 route add fc00:2::b/128 encap seg6local action End.BPF \
 	endpoint obj "$OBJ" sec add_tlv dev r2-r1
 ip -n r2 -6 route add fc00::/16 via fd00:3::2
-ip -n r3 -6 route add fc00:3::d/128 encap seg6local action End.DT6 table 254 dev r3-r2
+cmd ip -n r3 -6 route add fc00:3::d/128 encap seg6local action End.DT6 table 254 dev r3-r2
 ip -n h2 -6 route add fd00:1::/64 via fd00:4::1
 for n in r1 r2 r3; do
 	echo "-- $n: $(ip -n "$n" -6 route show | grep seg6local)"

@@ -52,12 +52,16 @@ measure() {
 	local verb=add
 	tc -n r2 qdisc show dev r2-r3 | grep -q netem && verb=change
 	tc -n r2 qdisc "$verb" dev r2-r3 root netem delay "$1" 1ms
-	ip netns exec r3 "$BIN" -t 4 endpoint fc00:3::a dev r3-r2 session 1 > "$OUT/r3.out" &
-	local r3=$!
-	ip netns exec r1 "$BIN" -q -t 5 inject fd00:4::2/128 dev r1-r2 \
-		segs fc00:3::a,fc00:3::d6 session 1 every 5 > "$OUT/r1.out" &
-	pids="$r3 $!"
+	local r3=(-t 4 endpoint fc00:3::a dev r3-r2 session 1)
+	local r1=(-q -t 5 inject fd00:4::2/128 dev r1-r2 segs fc00:3::a,fc00:3::d6 session 1 every 5)
+	echo "  # ip netns exec r3 srv6-dm ${r3[*]}"
+	echo "  # ip netns exec r1 srv6-dm ${r1[*]}"
+	ip netns exec r3 "$BIN" "${r3[@]}" > "$OUT/r3.out" &
+	pids=$!
+	ip netns exec r1 "$BIN" "${r1[@]}" > "$OUT/r1.out" &
+	pids="$pids $!"
 	sleep 1
+	echo "  # ip netns exec h1 ping -6 -q -c 100 -i 0.02 fd00:4::2"
 	ip netns exec h1 ping -6 -q -c 100 -i 0.02 fd00:4::2 | grep 'packets transmitted'
 	wait $pids
 	pids=

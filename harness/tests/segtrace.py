@@ -508,6 +508,7 @@ def demo():
         d.build()
         print("Two levels of ECMP: h1 - r1 < r2, r3 > r4 < r5, r6 > r7 - h2; End.OAMP at %s "
               "on every router.  segtrace from h1:" % SID)
+        print("  # ip netns exec h1 segtrace %s" % d.host_addr("h2"), flush=True)
         rc, out, err = segtrace(d.ns("h1"), d.host_addr("h2"))
         sys.stdout.write(out + err)
         return rc

@@ -654,6 +654,10 @@ def demo():
         print("h1 - cpe = dsl (%d Mbit/s, %d ms) + lte (%d Mbit/s, %d ms) = agg - h2; "
               "iperf3 TCP from h1 to h2, 10 s each:" %
               (LINKS[0][2], LINKS[0][3], LINKS[1][2], LINKS[1][3]), flush=True)
+        print("  (aggregated with delay compensation, each site runs:)")
+        for n in ("cpe", "agg"):
+            print("  # ip netns exec %s srv6-hybrid %s" % (n, " ".join(a.hybrid_args(n))),
+                  flush=True)
         for label, links, comp in (("dsl alone", LINKS[:1], True),
                                    ("lte alone", LINKS[1:], True),
                                    ("aggregated, no delay compensation", LINKS, False),
