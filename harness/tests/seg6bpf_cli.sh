@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 120
+# timeout: 240
 #
 # samples/bpf/seg6bpf on a live SID: bad usage exits 2 with one line and a
 # pointer to --help (-h and --help print the usage on stdout, exit 0),
